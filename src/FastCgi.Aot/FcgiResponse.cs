@@ -1,0 +1,352 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+using FastCgi.Aot.Internal;
+
+namespace FastCgi.Aot;
+
+/// <summary>The response a handler writes: a status, headers and a body, sent as a CGI response on FCGI_STDOUT.</summary>
+/// <remarks>
+/// A small response is buffered whole and sent as one write with an exact Content-Length, together
+/// with the end of the request. A response that outgrows the buffer (or is flushed) is streamed in
+/// records of at most 65,535 bytes, waiting for the socket; nothing is buffered without bound.
+/// Like the request, the object is reused: do not keep it after the handler completes.
+/// </remarks>
+public sealed class FcgiResponse : IBufferWriter<byte>
+{
+    private GrowableBuffer _headers = new();
+    private GrowableBuffer _body = new();
+    private GrowableBuffer _stderr = new();
+    private int _statusCode = 200;
+    private string? _contentType;
+    private bool _headersSent;
+    private bool _suppressBody;
+    private long _bodyBytesWritten;
+    private volatile bool _discard;
+    private IFcgiResponseSink? _sink;
+    private int _streamThreshold = 32 * 1024;
+    private ResponseBodyStream? _bodyStream;
+    private Utf8JsonWriter? _jsonWriter;
+
+    internal FcgiResponse()
+    {
+    }
+
+    /// <summary>The HTTP status code; 200 unless set. It cannot change once the headers are sent.</summary>
+    public int StatusCode
+    {
+        get => _statusCode;
+        set
+        {
+            ThrowIfHeadersSent();
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 100);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 999);
+            _statusCode = value;
+        }
+    }
+
+    /// <summary>The Content-Type header, or null for none. A body with no type is sent as <c>application/octet-stream</c>.</summary>
+    public string? ContentType
+    {
+        get => _contentType;
+        set
+        {
+            ThrowIfHeadersSent();
+            if (value is not null)
+            {
+                FcgiResponseHeaders.Validate(value.AsSpan(), nameof(value));
+            }
+
+            _contentType = value;
+        }
+    }
+
+    /// <summary>True once the headers have gone to the web server; status and headers are then fixed.</summary>
+    public bool HasStarted => _headersSent;
+
+    /// <summary>The body bytes written so far.</summary>
+    public long BodyLength => _bodyBytesWritten;
+
+    /// <summary>The body as an <see cref="IBufferWriter{T}"/>, for serializers that write UTF-8 directly.</summary>
+    public IBufferWriter<byte> BodyWriter => this;
+
+    /// <summary>The body as a write-only stream. It must not be used after the handler completes.</summary>
+    public Stream Body => _bodyStream ??= new ResponseBodyStream(this);
+
+    /// <summary>Adds a response header. Names and values may not contain CR, LF or NUL.</summary>
+    public void AddHeader(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        AddHeader(name.AsSpan(), value.AsSpan());
+    }
+
+    /// <summary>Adds a response header from characters.</summary>
+    public void AddHeader(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
+    {
+        ThrowIfHeadersSent();
+        FcgiResponseHeaders.ValidateName(name);
+        FcgiResponseHeaders.Validate(value, nameof(value));
+        int max = Encoding.UTF8.GetMaxByteCount(name.Length + value.Length) + 4;
+        Span<byte> line = _headers.GetSpan(max);
+        int length = Encoding.UTF8.GetBytes(name, line);
+        ": "u8.CopyTo(line.Slice(length));
+        length += 2;
+        length += Encoding.UTF8.GetBytes(value, line.Slice(length));
+        "\r\n"u8.CopyTo(line.Slice(length));
+        _headers.Advance(length + 2);
+    }
+
+    /// <summary>Adds a response header from UTF-8 bytes.</summary>
+    public void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        ThrowIfHeadersSent();
+        FcgiResponseHeaders.ValidateName(name);
+        FcgiResponseHeaders.Validate(value, nameof(value));
+        Span<byte> line = _headers.GetSpan(name.Length + value.Length + 4);
+        name.CopyTo(line);
+        ": "u8.CopyTo(line.Slice(name.Length));
+        value.CopyTo(line.Slice(name.Length + 2));
+        "\r\n"u8.CopyTo(line.Slice(name.Length + 2 + value.Length));
+        _headers.Advance(name.Length + value.Length + 4);
+    }
+
+    /// <summary>Appends bytes to the body. A body past the buffer is sent synchronously; prefer <see cref="WriteAsync"/> for large bodies.</summary>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        _bodyBytesWritten += data.Length;
+        if (_discard || _suppressBody || data.IsEmpty)
+        {
+            return;
+        }
+
+        _body.TryAppend(data, int.MaxValue);
+        if (_body.Length >= _streamThreshold && _sink is not null)
+        {
+            _sink.Flush(this);
+        }
+    }
+
+    /// <summary>Appends text to the body as UTF-8.</summary>
+    public void Write(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        Span<byte> destination = GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        Advance(Encoding.UTF8.GetBytes(text, destination));
+    }
+
+    /// <summary>Appends text to the body as UTF-8.</summary>
+    public void Write(string? text) => Write(text.AsSpan());
+
+    /// <summary>Appends a number to the body as invariant text.</summary>
+    public void Write(long value)
+    {
+        Span<byte> destination = GetSpan(20);
+        Utf8Formatter.TryFormat(value, destination, out int written);
+        Advance(written);
+    }
+
+    /// <summary>Serializes <paramref name="value"/> as JSON into the body with source-generated type info.</summary>
+    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        Utf8JsonWriter writer = _jsonWriter ??= new Utf8JsonWriter(this);
+        writer.Reset(this);
+        JsonSerializer.Serialize(writer, value, typeInfo);
+        writer.Flush();
+    }
+
+    /// <summary>Appends bytes to the body, waiting for the socket when the response is streamed.</summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        _bodyBytesWritten += data.Length;
+        if (_discard || _suppressBody || data.IsEmpty)
+        {
+            return default;
+        }
+
+        _body.TryAppend(data.Span, int.MaxValue);
+        return _body.Length >= _streamThreshold && _sink is not null ? _sink.FlushAsync(this, cancellationToken) : default;
+    }
+
+    /// <summary>Sends the headers and what the body holds so far; the response is then streamed and carries no Content-Length.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) =>
+        _discard || _sink is null ? default : _sink.FlushAsync(this, cancellationToken);
+
+    /// <summary>Writes a diagnostic line to the request's FCGI_STDERR stream, which nginx writes to its error log.</summary>
+    public void WriteError(ReadOnlySpan<char> message)
+    {
+        if (_discard)
+        {
+            return;
+        }
+
+        Span<byte> destination = _stderr.GetSpan(Encoding.UTF8.GetMaxByteCount(message.Length) + 1);
+        int length = Encoding.UTF8.GetBytes(message, destination);
+        destination[length] = (byte)'\n';
+        _stderr.Advance(length + 1);
+    }
+
+    /// <inheritdoc />
+    public void Advance(int count)
+    {
+        _bodyBytesWritten += count;
+        if (_discard || _suppressBody)
+        {
+            return;
+        }
+
+        _body.Advance(count);
+        if (_body.Length >= _streamThreshold && _sink is not null)
+        {
+            _sink.Flush(this);
+        }
+    }
+
+    /// <inheritdoc />
+    public Memory<byte> GetMemory(int sizeHint = 0) => _discard || _suppressBody ? ScratchMemory(sizeHint) : _body.GetMemory(sizeHint);
+
+    /// <inheritdoc />
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    // Bodies that are not kept (HEAD, aborted) are still counted, for Content-Length: serializers
+    // get a throwaway buffer, shared because nothing reads it.
+    private static byte[] s_scratch = new byte[4096];
+
+    private static Memory<byte> ScratchMemory(int sizeHint)
+    {
+        if (sizeHint > s_scratch.Length)
+        {
+            s_scratch = new byte[sizeHint];
+        }
+
+        return s_scratch;
+    }
+
+    internal bool IsDiscarded => _discard;
+
+    internal bool HeadersSent => _headersSent;
+
+    internal ReadOnlySpan<byte> PendingBody => _body.WrittenSpan;
+
+    internal ReadOnlySpan<byte> PendingStderr => _stderr.WrittenSpan;
+
+    internal void Start(IFcgiResponseSink? sink, bool suppressBody, int streamThreshold)
+    {
+        _sink = sink;
+        _suppressBody = suppressBody;
+        _streamThreshold = streamThreshold;
+    }
+
+    /// <summary>Drops all further output: the request was aborted or timed out.</summary>
+    internal void Discard() => _discard = true;
+
+    internal void ClearPendingBody() => _body.Reset();
+
+    internal void ClearPendingStderr() => _stderr.Reset();
+
+    internal void MarkHeadersSent() => _headersSent = true;
+
+    /// <summary>Forgets status, headers and body, as for a fresh response; used to replace a failed handler's output with an error.</summary>
+    internal void ResetForError()
+    {
+        _headers.Reset();
+        _body.Reset();
+        _statusCode = 200;
+        _contentType = null;
+        _bodyBytesWritten = 0;
+    }
+
+    /// <summary>An upper bound of the CGI header block's length.</summary>
+    internal int MaxHeaderBlockLength =>
+        64 + (_contentType is null ? 24 : Encoding.UTF8.GetMaxByteCount(_contentType.Length)) + _headers.Length + 40;
+
+    /// <summary>
+    /// Writes the CGI header block: <c>Status</c>, <c>Content-Type</c>, the handler's headers, and
+    /// <c>Content-Length</c> when the whole body is known (<paramref name="complete"/>), then the blank line.
+    /// </summary>
+    internal int WriteHeaderBlock(Span<byte> destination, bool complete)
+    {
+        int position = 0;
+        Append(destination, ref position, "Status: "u8);
+        Utf8Formatter.TryFormat(_statusCode, destination.Slice(position), out int written);
+        position += written;
+        destination[position++] = (byte)' ';
+        Append(destination, ref position, HttpStatus.ReasonPhrase(_statusCode));
+        Append(destination, ref position, "\r\n"u8);
+
+        bool hasBody = _bodyBytesWritten > 0 || !complete;
+        if (_contentType is not null || (hasBody && !HttpStatus.HasNoBody(_statusCode)))
+        {
+            Append(destination, ref position, "Content-Type: "u8);
+            if (_contentType is null)
+            {
+                Append(destination, ref position, "application/octet-stream"u8);
+            }
+            else
+            {
+                position += Encoding.UTF8.GetBytes(_contentType, destination.Slice(position));
+            }
+
+            Append(destination, ref position, "\r\n"u8);
+        }
+
+        Append(destination, ref position, _headers.WrittenSpan);
+        if (complete && !HttpStatus.HasNoBody(_statusCode))
+        {
+            Append(destination, ref position, "Content-Length: "u8);
+            Utf8Formatter.TryFormat(_bodyBytesWritten, destination.Slice(position), out written);
+            position += written;
+            Append(destination, ref position, "\r\n"u8);
+        }
+
+        Append(destination, ref position, "\r\n"u8);
+        return position;
+    }
+
+    internal void Clear()
+    {
+        _headers.Reset();
+        _body.Reset();
+        _stderr.Reset();
+        _statusCode = 200;
+        _contentType = null;
+        _headersSent = false;
+        _suppressBody = false;
+        _bodyBytesWritten = 0;
+        _discard = false;
+        _sink = null;
+    }
+
+    internal void Release()
+    {
+        Clear();
+        _headers.Release();
+        _body.Release();
+        _stderr.Release();
+    }
+
+    private static void Append(Span<byte> destination, ref int position, ReadOnlySpan<byte> value)
+    {
+        value.CopyTo(destination.Slice(position));
+        position += value.Length;
+    }
+
+    private void ThrowIfHeadersSent()
+    {
+        if (_headersSent)
+        {
+            throw new InvalidOperationException("The response headers were already sent.");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Buffers;
+
+namespace FastCgi.Aot.Internal;
+
+/// <summary>
+/// A byte buffer rented from <see cref="ArrayPool{T}.Shared"/> that grows by doubling up to a
+/// caller's limit. A pooled request keeps a small buffer between requests, so steady-state
+/// requests rent nothing; a buffer that grew past <see cref="RetainedCapacity"/> goes back to
+/// the pool when the request ends, so one large request does not pin memory for ever.
+/// </summary>
+internal struct GrowableBuffer
+{
+    public const int RetainedCapacity = 16 * 1024;
+
+    private byte[] _array;
+    private int _length;
+
+    public GrowableBuffer()
+    {
+        _array = [];
+        _length = 0;
+    }
+
+    public readonly int Length => _length;
+
+    public readonly int Capacity => _array.Length;
+
+    public readonly ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _length);
+
+    public readonly ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _length);
+
+    public readonly Span<byte> WrittenSpanMutable => _array.AsSpan(0, _length);
+
+    /// <summary>Appends <paramref name="data"/>; false, appending nothing, when the total would pass <paramref name="limit"/>.</summary>
+    public bool TryAppend(ReadOnlySpan<byte> data, int limit)
+    {
+        if ((long)_length + data.Length > limit)
+        {
+            return false;
+        }
+
+        EnsureCapacity(_length + data.Length);
+        data.CopyTo(_array.AsSpan(_length));
+        _length += data.Length;
+        return true;
+    }
+
+    /// <summary>Returns a span of at least <paramref name="sizeHint"/> free bytes after the written ones.</summary>
+    public Span<byte> GetSpan(int sizeHint)
+    {
+        EnsureCapacity(_length + Math.Max(sizeHint, 1));
+        return _array.AsSpan(_length);
+    }
+
+    public Memory<byte> GetMemory(int sizeHint)
+    {
+        EnsureCapacity(_length + Math.Max(sizeHint, 1));
+        return _array.AsMemory(_length);
+    }
+
+    public void Advance(int count)
+    {
+        if ((uint)count > (uint)(_array.Length - _length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(count));
+        }
+
+        _length += count;
+    }
+
+    /// <summary>Forgets the content; keeps a small array for the next request, returns a large one.</summary>
+    public void Reset()
+    {
+        _length = 0;
+        if (_array.Length > RetainedCapacity)
+        {
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = [];
+        }
+    }
+
+    /// <summary>Returns the array to the pool.</summary>
+    public void Release()
+    {
+        _length = 0;
+        if (_array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = [];
+        }
+    }
+
+    private void EnsureCapacity(int required)
+    {
+        if (required <= _array.Length)
+        {
+            return;
+        }
+
+        int size = Math.Max(Math.Max(required, 256), (int)Math.Min((long)_array.Length * 2, Array.MaxLength));
+        byte[] next = ArrayPool<byte>.Shared.Rent(size);
+        _array.AsSpan(0, _length).CopyTo(next);
+        if (_array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_array);
+        }
+
+        _array = next;
+    }
+}
