@@ -1,0 +1,417 @@
+using System;
+using System.Buffers;
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Tasks;
+
+namespace FastCgi.Aot;
+
+/// <summary>
+/// Helpers the source-generated dispatcher and binders call: path splitting, query lookup,
+/// percent-decoding and span parsers, and the standard error responses. Not meant for handler code.
+/// </summary>
+/// <remarks>
+/// Values are decoded into a stack buffer (or a pooled array past 256 bytes) and parsed from bytes:
+/// no string is made unless the parameter is a string.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class FcgiBinding
+{
+    private const int StackLimit = 256;
+    private const string TextPlain = "text/plain; charset=utf-8";
+
+    /// <summary>
+    /// Splits a path into the ranges of its segments: the text between the leading <c>/</c> and each
+    /// following <c>/</c>. <c>/</c> is one empty segment, <c>/a/b/</c> three segments, the last empty.
+    /// </summary>
+    /// <param name="path">The request path.</param>
+    /// <param name="segments">Receives the first segments, as many as fit.</param>
+    /// <returns>The number of segments in the path, which may exceed the length of <paramref name="segments"/>.</returns>
+    public static int SplitPath(ReadOnlySpan<byte> path, Span<Range> segments)
+    {
+        int start = !path.IsEmpty && path[0] == (byte)'/' ? 1 : 0;
+        int count = 0;
+        while (true)
+        {
+            int slash = path.Slice(start).IndexOf((byte)'/');
+            int end = slash < 0 ? path.Length : start + slash;
+            if (count < segments.Length)
+            {
+                segments[count] = new Range(start, end);
+            }
+
+            count++;
+            if (slash < 0)
+            {
+                return count;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    /// <summary>True when <paramref name="method"/> is GET or HEAD: GET routes answer both.</summary>
+    public static bool IsGetOrHead(ReadOnlySpan<byte> method) => method.SequenceEqual("GET"u8) || method.SequenceEqual("HEAD"u8);
+
+    /// <summary>
+    /// Finds the first value of <paramref name="name"/> in a query string. Keys are compared after
+    /// percent-decoding (<c>+</c> as space); the value is returned still encoded.
+    /// </summary>
+    /// <param name="queryString">The query string, without <c>?</c>.</param>
+    /// <param name="name">The key, decoded, as UTF-8.</param>
+    /// <param name="value">The encoded value; empty for <c>a=</c> and <c>a</c>.</param>
+    public static bool TryGetQueryValue(ReadOnlySpan<byte> queryString, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        while (!queryString.IsEmpty)
+        {
+            int amp = queryString.IndexOf((byte)'&');
+            ReadOnlySpan<byte> pair = amp < 0 ? queryString : queryString.Slice(0, amp);
+            queryString = amp < 0 ? default : queryString.Slice(amp + 1);
+            int equals = pair.IndexOf((byte)'=');
+            ReadOnlySpan<byte> key = equals < 0 ? pair : pair.Slice(0, equals);
+            if (EncodedEquals(key, name))
+            {
+                value = equals < 0 ? default : pair.Slice(equals + 1);
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="source"/> into <paramref name="destination"/>, which must be at least as
+    /// long. Malformed escapes (<c>%</c> not followed by two hex digits) are kept as they are.
+    /// </summary>
+    /// <returns>The decoded length.</returns>
+    public static int Decode(ReadOnlySpan<byte> source, Span<byte> destination, FcgiValueEncoding encoding)
+    {
+        if (encoding == FcgiValueEncoding.None)
+        {
+            source.CopyTo(destination);
+            return source.Length;
+        }
+
+        int written = 0;
+        for (int i = 0; i < source.Length; i++)
+        {
+            byte b = source[i];
+            if (b == (byte)'%' && i + 2 < source.Length && TryHex(source[i + 1], source[i + 2], out byte decoded))
+            {
+                destination[written++] = decoded;
+                i += 2;
+            }
+            else if (b == (byte)'+' && encoding == FcgiValueEncoding.Query)
+            {
+                destination[written++] = (byte)' ';
+            }
+            else
+            {
+                destination[written++] = b;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>Decodes a value into a string (UTF-8, invalid sequences replaced).</summary>
+    public static string GetString(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding)
+    {
+        if (!NeedsDecoding(raw, encoding))
+        {
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        byte[]? rented = null;
+        Span<byte> buffer = raw.Length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
+        try
+        {
+            return Encoding.UTF8.GetString(buffer.Slice(0, Decode(raw, buffer, encoding)));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Parses a value of a type that parses UTF-8 (every number, <see cref="Guid"/>, …) with the invariant culture.</summary>
+    public static bool TryParseUtf8<T>(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding, out T value)
+        where T : IUtf8SpanParsable<T>
+    {
+        if (!NeedsDecoding(raw, encoding))
+        {
+            return T.TryParse(raw, CultureInfo.InvariantCulture, out value!);
+        }
+
+        byte[]? rented = null;
+        Span<byte> buffer = raw.Length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
+        try
+        {
+            return T.TryParse(buffer.Slice(0, Decode(raw, buffer, encoding)), CultureInfo.InvariantCulture, out value!);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Parses a value of a type that parses characters (<see cref="DateTime"/>, <see cref="TimeSpan"/>, …)
+    /// with the invariant culture, transcoding the bytes on the stack rather than through a string.
+    /// </summary>
+    public static bool TryParseChars<T>(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding, out T value)
+        where T : ISpanParsable<T>
+    {
+        char[]? rented = null;
+        Span<char> chars = raw.Length <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
+        try
+        {
+            int length = DecodeToChars(raw, encoding, chars);
+            if (length < 0)
+            {
+                value = default!;
+                return false;
+            }
+
+            return T.TryParse(chars.Slice(0, length), CultureInfo.InvariantCulture, out value!);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Parses <c>true</c> or <c>false</c>, in any case.</summary>
+    public static bool TryParseBoolean(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding, out bool value)
+    {
+        // Neither spelling needs escaping, and a value that does cannot be one of them.
+        _ = encoding;
+        if (Ascii.EqualsIgnoreCase(raw, "true"u8))
+        {
+            value = true;
+            return true;
+        }
+
+        value = false;
+        return Ascii.EqualsIgnoreCase(raw, "false"u8);
+    }
+
+    /// <summary>Parses an enum member by name (in any case) or by number.</summary>
+    public static bool TryParseEnum<TEnum>(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        Span<char> chars = stackalloc char[StackLimit];
+        int length = raw.Length <= StackLimit ? DecodeToChars(raw, encoding, chars) : -1;
+        if (length <= 0)
+        {
+            value = default;
+            return false;
+        }
+
+        return Enum.TryParse(chars.Slice(0, length), ignoreCase: true, out value);
+    }
+
+    /// <summary>
+    /// Deserializes a JSON body with source-generated type info; false when it is not valid JSON for
+    /// <typeparamref name="T"/>.
+    /// </summary>
+    public static bool TryReadJson<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> typeInfo, out T? value)
+    {
+        try
+        {
+            value = JsonSerializer.Deserialize(body, typeInfo);
+            return true;
+        }
+        catch (JsonException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>Writes a number or another UTF-8-formattable value as invariant text.</summary>
+    public static void WriteText<T>(FcgiResponse response, T value)
+        where T : IUtf8SpanFormattable
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.ContentType = TextPlain;
+        int size = 64;
+        while (true)
+        {
+            Span<byte> destination = response.GetSpan(size);
+            if (value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture))
+            {
+                response.Advance(written);
+                return;
+            }
+
+            size *= 2;
+        }
+    }
+
+    /// <summary>Writes <c>true</c> or <c>false</c> as text.</summary>
+    public static void WriteText(FcgiResponse response, bool value)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.ContentType = TextPlain;
+        response.Write(value ? "true"u8 : "false"u8);
+    }
+
+    /// <summary>Writes a string as <c>text/plain; charset=utf-8</c>.</summary>
+    public static void WriteText(FcgiResponse response, string value)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.ContentType = TextPlain;
+        response.Write(value);
+    }
+
+    /// <summary>Writes a JSON value as <c>application/json; charset=utf-8</c>.</summary>
+    public static void WriteJson<T>(FcgiResponse response, T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.ContentType = "application/json; charset=utf-8";
+        response.WriteJson(value, typeInfo);
+    }
+
+    /// <summary>Writes bytes as <c>application/octet-stream</c>.</summary>
+    public static void WriteBytes(FcgiResponse response, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.ContentType = "application/octet-stream";
+        response.Write(value);
+    }
+
+    /// <summary>400 Bad Request: a required parameter is absent.</summary>
+    public static ValueTask WriteMissingParameter(FcgiResponse response, string parameterName) =>
+        WriteError(response, 400, $"Required parameter '{parameterName}' is missing.");
+
+    /// <summary>400 Bad Request: a parameter's value does not parse.</summary>
+    public static ValueTask WriteInvalidParameter(FcgiResponse response, string parameterName) =>
+        WriteError(response, 400, $"Parameter '{parameterName}' has an invalid value.");
+
+    /// <summary>404 Not Found: no route matches the path, or the handler returned null.</summary>
+    public static ValueTask WriteNotFound(FcgiResponse response) => WriteError(response, 404, "Not Found");
+
+    /// <summary>404 Not Found, as a method to call after an asynchronous handler returned null.</summary>
+    public static void SetNotFound(FcgiResponse response) => WriteNotFound(response);
+
+    /// <summary>405 Method Not Allowed, with the route's methods in <c>Allow</c>.</summary>
+    public static ValueTask WriteMethodNotAllowed(FcgiResponse response, string allow)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.AddHeader("Allow", allow);
+        return WriteError(response, 405, "Method Not Allowed");
+    }
+
+    private static ValueTask WriteError(FcgiResponse response, int statusCode, string message)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = statusCode;
+        response.ContentType = TextPlain;
+        response.Write(message);
+        return default;
+    }
+
+    private static bool NeedsDecoding(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding) => encoding switch
+    {
+        FcgiValueEncoding.Path => raw.Contains((byte)'%'),
+        FcgiValueEncoding.Query => raw.IndexOfAny((byte)'%', (byte)'+') >= 0,
+        _ => false,
+    };
+
+    /// <summary>Decodes then transcodes UTF-8 to UTF-16; -1 when the bytes are not valid UTF-8.</summary>
+    private static int DecodeToChars(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding, Span<char> destination)
+    {
+        if (!NeedsDecoding(raw, encoding))
+        {
+            return ToUtf16(raw, destination);
+        }
+
+        byte[]? rented = null;
+        Span<byte> decoded = raw.Length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
+        try
+        {
+            return ToUtf16(decoded.Slice(0, Decode(raw, decoded, encoding)), destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int ToUtf16(ReadOnlySpan<byte> bytes, Span<char> destination)
+    {
+        OperationStatus status = System.Text.Unicode.Utf8.ToUtf16(bytes, destination, out _, out int written, replaceInvalidSequences: false);
+        return status == OperationStatus.Done ? written : -1;
+    }
+
+    private static bool EncodedEquals(ReadOnlySpan<byte> encodedKey, ReadOnlySpan<byte> name)
+    {
+        if (encodedKey.Length == name.Length && encodedKey.SequenceEqual(name))
+        {
+            return true;
+        }
+
+        // Only an escaped key can equal a name of another length or bytes.
+        if (encodedKey.IndexOfAny((byte)'%', (byte)'+') < 0)
+        {
+            return false;
+        }
+
+        int position = 0;
+        for (int i = 0; i < encodedKey.Length; i++)
+        {
+            byte b = encodedKey[i];
+            if (b == (byte)'%' && i + 2 < encodedKey.Length && TryHex(encodedKey[i + 1], encodedKey[i + 2], out byte decoded))
+            {
+                b = decoded;
+                i += 2;
+            }
+            else if (b == (byte)'+')
+            {
+                b = (byte)' ';
+            }
+
+            if (position >= name.Length || name[position] != b)
+            {
+                return false;
+            }
+
+            position++;
+        }
+
+        return position == name.Length;
+    }
+
+    private static bool TryHex(byte high, byte low, out byte value)
+    {
+        int h = HexValue(high);
+        int l = HexValue(low);
+        value = (byte)((h << 4) | l);
+        return (h | l) >= 0;
+    }
+
+    private static int HexValue(byte c) => c switch
+    {
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+        _ => -1,
+    };
+}

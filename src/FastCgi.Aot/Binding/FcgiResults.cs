@@ -1,0 +1,71 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FastCgi.Aot;
+
+/// <summary>Factories of the common <see cref="FcgiResult"/> values.</summary>
+public static class FcgiResults
+{
+    private const string TextPlain = "text/plain; charset=utf-8";
+
+    /// <summary>200 OK with a text body.</summary>
+    public static FcgiResult Ok(string text) => Text(text);
+
+    /// <summary>A text body as <c>text/plain; charset=utf-8</c> (or <paramref name="contentType"/>), with a status.</summary>
+    public static FcgiResult Text(string text, string contentType = TextPlain, int statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new FcgiResult(statusCode, contentType, Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>A byte body, with a status.</summary>
+    public static FcgiResult Bytes(ReadOnlyMemory<byte> body, string contentType = "application/octet-stream", int statusCode = 200) =>
+        new(statusCode, contentType, body);
+
+    /// <summary>A JSON body serialized with source-generated type info, with a status.</summary>
+    public static FcgiResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return new FcgiResult(statusCode, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+    }
+
+    /// <summary>A status with no body.</summary>
+    public static FcgiResult Status(int statusCode) => new(statusCode);
+
+    /// <summary>204 No Content.</summary>
+    public static FcgiResult NoContent() => new(204);
+
+    /// <summary>400 Bad Request, with an optional text explaining why.</summary>
+    public static FcgiResult BadRequest(string? message = null) => message is null ? new(400) : Text(message, statusCode: 400);
+
+    /// <summary>401 Unauthorized.</summary>
+    public static FcgiResult Unauthorized() => new(401);
+
+    /// <summary>403 Forbidden.</summary>
+    public static FcgiResult Forbidden() => new(403);
+
+    /// <summary>404 Not Found, with an optional text.</summary>
+    public static FcgiResult NotFound(string? message = null) => message is null ? new(404) : Text(message, statusCode: 404);
+
+    /// <summary>409 Conflict, with an optional text.</summary>
+    public static FcgiResult Conflict(string? message = null) => message is null ? new(409) : Text(message, statusCode: 409);
+
+    /// <summary>
+    /// A redirect to <paramref name="location"/>: 302 Found, or 301 Moved Permanently when
+    /// <paramref name="permanent"/>; with <paramref name="preserveMethod"/>, 307 or 308.
+    /// </summary>
+    public static FcgiResult Redirect(string location, bool permanent = false, bool preserveMethod = false)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        int status = (permanent, preserveMethod) switch
+        {
+            (false, false) => 302,
+            (true, false) => 301,
+            (false, true) => 307,
+            (true, true) => 308,
+        };
+        return new FcgiResult(status).WithHeader("Location", location);
+    }
+}
