@@ -1,0 +1,78 @@
+using Microsoft.CodeAnalysis;
+
+namespace FastCgi.Aot.Generators;
+
+/// <summary>The generator's diagnostics. Ids are fixed and never reused; docs/handlers.md lists them.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "FastCgi.Aot";
+    private const string HelpLink = "https://github.com/fastcgi-aot/fastcgi-aot/blob/main/docs/handlers.md#diagnostics";
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
+        "FCGI001",
+        "Unsupported handler parameter type",
+        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]); ref, out, in and params are not supported");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Create(
+        "FCGI002",
+        "Unsupported handler return type",
+        "Handler '{0}' returns '{1}', which cannot be written: return void, string, byte[], ReadOnlyMemory<byte>, a number, bool, FcgiResult, a JSON type, or a Task or ValueTask of one of these");
+
+    public static readonly DiagnosticDescriptor InvalidRouteTemplate = Create(
+        "FCGI003",
+        "Invalid route template",
+        "The route template '{0}' of handler '{1}' is invalid: {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateRoute = Create(
+        "FCGI004",
+        "Duplicate route",
+        "Handler '{0}' declares {1} '{2}', which handler '{3}' already declares: change the template or the method of one of them");
+
+    public static readonly DiagnosticDescriptor RouteParameterNotBound = Create(
+        "FCGI005",
+        "Route parameter without a handler parameter",
+        "The route template '{0}' has the segment '{{{1}}}' but handler '{2}' has no parameter named '{1}': add one, or remove the segment");
+
+    public static readonly DiagnosticDescriptor ParameterHasNoSource = Create(
+        "FCGI006",
+        "Handler parameter without a source",
+        "Parameter '{0}' of handler '{1}' has no source: {2}");
+
+    public static readonly DiagnosticDescriptor HandlerIsNotStatic = Create(
+        "FCGI007",
+        "Handler is not static",
+        "Handler '{0}' must be static: add the static modifier");
+
+    public static readonly DiagnosticDescriptor HandlerIsNotAccessible = Create(
+        "FCGI008",
+        "Handler is not accessible",
+        "Handler '{0}' must be public or internal, in public or internal types, so that the generated dispatcher can call it");
+
+    public static readonly DiagnosticDescriptor HandlerIsAsyncVoid = Create(
+        "FCGI009",
+        "Handler is async void",
+        "Handler '{0}' is async void, so the server cannot tell when it ends: return Task or ValueTask");
+
+    public static readonly DiagnosticDescriptor MissingJsonTypeInfo = Create(
+        "FCGI010",
+        "No JSON type info",
+        "Handler '{0}' uses '{1}' as JSON, but {2}");
+
+    public static readonly DiagnosticDescriptor MultipleBodyParameters = Create(
+        "FCGI011",
+        "More than one body parameter",
+        "Parameters '{0}' and '{1}' of handler '{2}' both bind the request body: keep one");
+
+    public static readonly DiagnosticDescriptor HandlerIsGeneric = Create(
+        "FCGI012",
+        "Handler is generic",
+        "Handler '{0}' is generic or in a generic type: handlers must be non-generic methods of non-generic types");
+
+    public static readonly DiagnosticDescriptor InvalidRouteMethod = Create(
+        "FCGI013",
+        "Invalid route method",
+        "The method '{0}' of handler '{1}' is not an HTTP method token: use GET, POST, PUT, DELETE, PATCH or another method of letters");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink + "-" + id.ToLowerInvariant());
+}

@@ -1,0 +1,12 @@
+namespace FastCgi.Aot.Generators;
+
+/// <summary>The tracking names of the pipeline's steps, which the incrementality tests look for.</summary>
+internal static class GeneratorSteps
+{
+    public const string Handlers = "Handlers";
+    public const string Routes = "Routes";
+    public const string JsonContext = "JsonContext";
+    public const string ServerRegistration = "ServerRegistration";
+    public const string Application = "Application";
+    public const string Diagnostics = "Diagnostics";
+}

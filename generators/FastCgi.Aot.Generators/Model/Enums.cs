@@ -1,0 +1,59 @@
+namespace FastCgi.Aot.Generators.Model;
+
+/// <summary>Where a parameter's value comes from.</summary>
+internal enum BindingSource
+{
+    Route,
+    CatchAll,
+    Query,
+    Param,
+    Header,
+    Body,
+    Request,
+    Response,
+    CancellationToken,
+}
+
+/// <summary>How a parameter's value is read.</summary>
+internal enum ValueKind
+{
+    None,
+    String,
+    Boolean,
+    Enum,
+    Utf8Parsable,
+    SpanParsable,
+    Json,
+    ByteMemory,
+    ByteArray,
+    Stream,
+}
+
+/// <summary>How a handler's result is written.</summary>
+internal enum ResultKind
+{
+    Void,
+    String,
+    ByteArray,
+    ByteMemory,
+    Number,
+    Boolean,
+    Json,
+    Result,
+}
+
+/// <summary>Whether the handler returns a task, and which.</summary>
+internal enum AsyncKind
+{
+    None,
+    Task,
+    ValueTask,
+}
+
+/// <summary>The kind of a route template segment.</summary>
+internal enum SegmentKind
+{
+    Literal,
+    Parameter,
+    CatchAll,
+}

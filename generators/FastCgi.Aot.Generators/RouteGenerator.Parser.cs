@@ -1,0 +1,632 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using FastCgi.Aot.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace FastCgi.Aot.Generators;
+
+internal sealed partial class RouteGenerator
+{
+    /// <summary>Turns handler symbols into <see cref="HandlerModel"/> values; nothing it returns holds a symbol.</summary>
+    internal sealed class Parser
+    {
+        private static readonly SymbolDisplayFormat s_typeFormat =
+            SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        private static readonly SymbolDisplayFormat s_keyFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+        private readonly Compilation _compilation;
+        private readonly List<DiagnosticInfo> _diagnostics = new();
+
+        private Parser(Compilation compilation)
+        {
+            _compilation = compilation;
+        }
+
+        public static HandlerModel Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
+            {
+                return new HandlerModel(ImmutableEquatableArray<RouteModel>.Empty, ImmutableEquatableArray<DiagnosticInfo>.Empty, ImmutableEquatableArray<RouteSite>.Empty);
+            }
+
+            var parser = new Parser(context.SemanticModel.Compilation);
+            return parser.ParseHandler(method, syntax, context.Attributes, cancellationToken);
+        }
+
+        /// <summary>Reads <c>[assembly: FcgiJsonContext(typeof(T))]</c> and the <c>[JsonSerializable]</c> types of T.</summary>
+        public static JsonContextModel ParseJsonContext(Compilation compilation, CancellationToken cancellationToken)
+        {
+            INamedTypeSymbol? attributeType = compilation.GetTypeByMetadataName(KnownTypes.FcgiJsonContextAttribute);
+            INamedTypeSymbol? serializableType = compilation.GetTypeByMetadataName(KnownTypes.JsonSerializableAttribute);
+            if (attributeType is null)
+            {
+                return JsonContextModel.None;
+            }
+
+            foreach (AttributeData attribute in compilation.Assembly.GetAttributes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType) ||
+                    attribute.ConstructorArguments.Length != 1 ||
+                    attribute.ConstructorArguments[0].Value is not INamedTypeSymbol contextType)
+                {
+                    continue;
+                }
+
+                var types = new List<JsonTypeModel>();
+                foreach (AttributeData serializable in contextType.GetAttributes())
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(serializable.AttributeClass, serializableType) ||
+                        serializable.ConstructorArguments.Length != 1 ||
+                        serializable.ConstructorArguments[0].Value is not ITypeSymbol type)
+                    {
+                        continue;
+                    }
+
+                    string property = JsonPropertyName(type);
+                    foreach (KeyValuePair<string, TypedConstant> named in serializable.NamedArguments)
+                    {
+                        if (named.Key == "TypeInfoPropertyName" && named.Value.Value is string name && name.Length != 0)
+                        {
+                            property = name;
+                        }
+                    }
+
+                    types.Add(new JsonTypeModel(type.ToDisplayString(s_keyFormat), property));
+                }
+
+                return new JsonContextModel(contextType.ToDisplayString(s_keyFormat), types.ToImmutableEquatableArray());
+            }
+
+            return JsonContextModel.None;
+        }
+
+        /// <summary>True when the runtime referenced has <c>FcgiServer.RegisterApplication</c>.</summary>
+        public static bool HasServerRegistration(Compilation compilation, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            INamedTypeSymbol? server = compilation.GetTypeByMetadataName(KnownTypes.FcgiServer);
+            return server is not null && server.GetMembers("RegisterApplication").OfType<IMethodSymbol>().Any(m => m.IsGenericMethod && m.Parameters.Length == 0);
+        }
+
+        /// <summary>The property System.Text.Json's generator gives a type on a context: <c>User</c>, <c>UserArray</c>, <c>ListUser</c>.</summary>
+        private static string JsonPropertyName(ITypeSymbol type) => type switch
+        {
+            IArrayTypeSymbol array => JsonPropertyName(array.ElementType) + "Array",
+            INamedTypeSymbol { IsGenericType: true } generic => generic.Name + string.Concat(generic.TypeArguments.Select(JsonPropertyName)),
+            _ => type.Name,
+        };
+
+        private HandlerModel ParseHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        {
+            string displayName = method.ContainingType.Name + "." + method.Name;
+            Location location = syntax.Identifier.GetLocation();
+            var routes = new List<RouteModel>();
+            var sites = new List<RouteSite>();
+
+            bool valid = CheckMethod(method, syntax, displayName, location);
+
+            // The parameters and the result do not depend on the attribute; the template does.
+            var jsonTypes = new List<string>();
+            ResultModel? result = ParseResult(method, displayName, location, jsonTypes);
+            valid &= result is not null;
+
+            foreach (AttributeData attribute in attributes)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Location attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
+                string? template = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+                string httpMethod = "GET";
+                foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Method" && named.Value.Value is string value)
+                    {
+                        httpMethod = value;
+                    }
+                }
+
+                bool routeValid = valid;
+                if (!IsMethodToken(httpMethod))
+                {
+                    Report(DiagnosticDescriptors.InvalidRouteMethod, attributeLocation, httpMethod, displayName);
+                    routeValid = false;
+                }
+
+                httpMethod = httpMethod.ToUpperInvariant();
+                if (!TemplateParser.TryParse(template, out List<SegmentModel> segments, out string error))
+                {
+                    Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, template ?? "null", displayName, error);
+                    continue;
+                }
+
+                var routeJson = new List<string>(jsonTypes);
+                List<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, routeJson);
+                if (parameters is null || !routeValid || result is null)
+                {
+                    continue;
+                }
+
+                var route = new RouteModel(
+                    httpMethod,
+                    template!,
+                    segments.ToImmutableEquatableArray(),
+                    method.ContainingType.ToDisplayString(s_keyFormat),
+                    method.Name,
+                    displayName,
+                    parameters.ToImmutableEquatableArray(),
+                    result);
+                routes.Add(route);
+                sites.Add(new RouteSite(httpMethod, template!, route.Shape, displayName, routeJson.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation)));
+            }
+
+            return new HandlerModel(routes.ToImmutableEquatableArray(), _diagnostics.ToImmutableEquatableArray(), sites.ToImmutableEquatableArray());
+        }
+
+        private bool CheckMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string displayName, Location location)
+        {
+            bool valid = true;
+            if (!method.IsStatic)
+            {
+                Report(DiagnosticDescriptors.HandlerIsNotStatic, location, displayName);
+                valid = false;
+            }
+
+            if (!IsAccessible(method))
+            {
+                Report(DiagnosticDescriptors.HandlerIsNotAccessible, location, displayName);
+                valid = false;
+            }
+
+            if (method.IsGenericMethod || IsInGenericType(method.ContainingType))
+            {
+                Report(DiagnosticDescriptors.HandlerIsGeneric, location, displayName);
+                valid = false;
+            }
+
+            if (method.ReturnsVoid && syntax.Modifiers.Any(SyntaxKind.AsyncKeyword))
+            {
+                Report(DiagnosticDescriptors.HandlerIsAsyncVoid, location, displayName);
+                valid = false;
+            }
+
+            return valid;
+        }
+
+        private static bool IsAccessible(ISymbol symbol)
+        {
+            for (ISymbol? current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+            {
+                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsInGenericType(INamedTypeSymbol? type)
+        {
+            for (; type is not null; type = type.ContainingType)
+            {
+                if (type.IsGenericType)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsMethodToken(string method)
+        {
+            if (method.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (char c in method)
+            {
+                if (!(c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or '-' or '_'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private ResultModel? ParseResult(IMethodSymbol method, string displayName, Location location, List<string> jsonTypes)
+        {
+            ITypeSymbol declared = method.ReturnType;
+            string declaredName = declared.ToDisplayString(s_typeFormat);
+            if (method.ReturnsVoid)
+            {
+                return new ResultModel(ResultKind.Void, AsyncKind.None, "void", string.Empty, string.Empty, false);
+            }
+
+            AsyncKind async = AsyncKind.None;
+            ITypeSymbol type = declared;
+            if (declared is INamedTypeSymbol named)
+            {
+                string definition = named.OriginalDefinition.ToDisplayString(s_keyFormat);
+                switch (definition)
+                {
+                    case "global::System.Threading.Tasks.Task":
+                        return new ResultModel(ResultKind.Void, AsyncKind.Task, declaredName, string.Empty, string.Empty, false);
+                    case "global::System.Threading.Tasks.ValueTask":
+                        return new ResultModel(ResultKind.Void, AsyncKind.ValueTask, declaredName, string.Empty, string.Empty, false);
+                    case "global::System.Threading.Tasks.Task<TResult>":
+                        async = AsyncKind.Task;
+                        type = named.TypeArguments[0];
+                        break;
+                    case "global::System.Threading.Tasks.ValueTask<TResult>":
+                        async = AsyncKind.ValueTask;
+                        type = named.TypeArguments[0];
+                        break;
+                }
+            }
+
+            string typeName = type.ToDisplayString(s_typeFormat);
+            bool nullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.NotAnnotated;
+            ITypeSymbol valueType = UnwrapNullable(type, out bool nullableValue);
+            ResultKind? kind = valueType switch
+            {
+                { SpecialType: SpecialType.System_String } => ResultKind.String,
+                { SpecialType: SpecialType.System_Boolean } => ResultKind.Boolean,
+                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte } => ResultKind.ByteArray,
+                _ when IsByteMemory(valueType) => ResultKind.ByteMemory,
+                _ when IsNumber(valueType) => ResultKind.Number,
+                _ when valueType.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiResult => ResultKind.Result,
+                _ when IsUnsupported(valueType) || valueType.SpecialType == SpecialType.System_Void => null,
+                _ => ResultKind.Json,
+            };
+
+            if (kind is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedReturnType, location, displayName, declaredName);
+                return null;
+            }
+
+            string jsonTypeName = string.Empty;
+            if (kind == ResultKind.Json)
+            {
+                jsonTypeName = type.ToDisplayString(s_keyFormat);
+                jsonTypes.Add(jsonTypeName);
+            }
+
+            return new ResultModel(kind.Value, async, declaredName, typeName, jsonTypeName, nullableReference || nullableValue || kind is ResultKind.String or ResultKind.ByteArray or ResultKind.Result || (kind == ResultKind.Json && type.IsReferenceType));
+        }
+
+        private List<ParameterModel>? ParseParameters(
+            IMethodSymbol method,
+            string displayName,
+            string template,
+            string httpMethod,
+            List<SegmentModel> segments,
+            List<string> jsonTypes)
+        {
+            var result = new List<ParameterModel>();
+            bool valid = true;
+            string? bodyParameter = null;
+            var boundSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (IParameterSymbol parameter in method.Parameters)
+            {
+                Location location = parameter.Locations.FirstOrDefault() ?? Location.None;
+                ParameterModel? model = ParseParameter(parameter, displayName, httpMethod, segments, location);
+                if (model is null)
+                {
+                    valid = false;
+                    continue;
+                }
+
+                if (model.Source is BindingSource.Route or BindingSource.CatchAll)
+                {
+                    boundSegments.Add(model.Key);
+                }
+
+                if (model.Source == BindingSource.Body)
+                {
+                    if (bodyParameter is not null)
+                    {
+                        Report(DiagnosticDescriptors.MultipleBodyParameters, location, bodyParameter, parameter.Name, displayName);
+                        valid = false;
+                    }
+
+                    bodyParameter = parameter.Name;
+                }
+
+                if (model.Kind == ValueKind.Json)
+                {
+                    jsonTypes.Add(model.Key);
+                }
+
+                result.Add(model);
+            }
+
+            foreach (SegmentModel segment in segments)
+            {
+                if (segment.Kind != SegmentKind.Literal && !boundSegments.Contains(segment.Value))
+                {
+                    Report(DiagnosticDescriptors.RouteParameterNotBound, method.Locations.FirstOrDefault(), template, segment.Value, displayName);
+                    valid = false;
+                }
+            }
+
+            return valid ? result : null;
+        }
+
+        private ParameterModel? ParseParameter(IParameterSymbol parameter, string displayName, string httpMethod, List<SegmentModel> segments, Location location)
+        {
+            ITypeSymbol type = parameter.Type;
+            string typeName = type.ToDisplayString(s_typeFormat);
+            if (parameter.RefKind != RefKind.None || parameter.IsParams)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                return null;
+            }
+
+            string keyName = type.ToDisplayString(s_keyFormat);
+            switch (keyName)
+            {
+                case "global::" + KnownTypes.FcgiRequest:
+                    return Special(BindingSource.Request);
+                case "global::" + KnownTypes.FcgiResponse:
+                    return Special(BindingSource.Response);
+                case "global::System.Threading.CancellationToken":
+                    return Special(BindingSource.CancellationToken);
+            }
+
+            AttributeData? query = FindAttribute(parameter, KnownTypes.FcgiQueryAttribute);
+            AttributeData? param = FindAttribute(parameter, KnownTypes.FcgiParamAttribute);
+            AttributeData? header = FindAttribute(parameter, KnownTypes.FcgiHeaderAttribute);
+            bool body = FindAttribute(parameter, KnownTypes.FcgiBodyAttribute) is not null;
+
+            ITypeSymbol valueType = UnwrapNullable(type, out bool nullableValue);
+            string valueTypeName = valueType.ToDisplayString(s_keyFormat);
+            bool canBeNull = nullableValue || (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated);
+            string? defaultValue = DefaultValue(parameter, typeName, canBeNull);
+            ValueKind simple = SimpleKind(valueType);
+
+            // The body: the byte and stream types always, a string or JSON type when marked or inferred.
+            ValueKind bodyKind = valueType switch
+            {
+                _ when IsByteMemory(valueType) => ValueKind.ByteMemory,
+                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte } => ValueKind.ByteArray,
+                _ when keyName == "global::System.IO.Stream" => ValueKind.Stream,
+                { SpecialType: SpecialType.System_String } when body => ValueKind.String,
+                _ when simple == ValueKind.None && !IsUnsupported(valueType) => ValueKind.Json,
+                _ => ValueKind.None,
+            };
+
+            int attributeCount = (query is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0);
+            if (attributeCount > 1)
+            {
+                Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "it has more than one of [FcgiQuery], [FcgiParam], [FcgiHeader] and [FcgiBody]; keep one");
+                return null;
+            }
+
+            if (bodyKind != ValueKind.None && (body || simple == ValueKind.None))
+            {
+                if (bodyKind == ValueKind.Json && !body && httpMethod is "GET" or "HEAD" or "DELETE")
+                {
+                    Report(
+                        DiagnosticDescriptors.ParameterHasNoSource,
+                        location,
+                        parameter.Name,
+                        displayName,
+                        $"a {httpMethod} request has no body to read '{typeName}' from; mark it [FcgiBody] to read the body anyway, or use a simple type");
+                    return null;
+                }
+
+                if (query is not null || param is not null || header is not null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                    return null;
+                }
+
+                string key = bodyKind == ValueKind.Json ? keyName : string.Empty;
+                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Body, bodyKind, key, defaultValue, type.IsReferenceType);
+            }
+
+            if (simple == ValueKind.None || body)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                return null;
+            }
+
+            if (param is not null || header is not null)
+            {
+                string? name = (param ?? header)!.ConstructorArguments.FirstOrDefault().Value as string;
+                if (string.IsNullOrEmpty(name))
+                {
+                    Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "the attribute names no parameter or header");
+                    return null;
+                }
+
+                return new ParameterModel(parameter.Name, typeName, valueTypeName, param is not null ? BindingSource.Param : BindingSource.Header, simple, param is not null ? name! : CgiHeaderName(name!), defaultValue);
+            }
+
+            if (query is null)
+            {
+                foreach (SegmentModel segment in segments)
+                {
+                    if (segment.Kind != SegmentKind.Literal && string.Equals(segment.Value, parameter.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return new ParameterModel(parameter.Name, typeName, valueTypeName, segment.Kind == SegmentKind.CatchAll ? BindingSource.CatchAll : BindingSource.Route, simple, segment.Value, defaultValue);
+                    }
+                }
+            }
+
+            string queryKey = query?.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
+            return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Query, simple, queryKey, defaultValue);
+
+            ParameterModel Special(BindingSource source) => new(parameter.Name, typeName, typeName, source, ValueKind.None, string.Empty, null);
+        }
+
+        /// <summary>The kind of a value parsed from text, or <see cref="ValueKind.None"/>.</summary>
+        private ValueKind SimpleKind(ITypeSymbol type)
+        {
+            if (type.SpecialType == SpecialType.System_String)
+            {
+                return ValueKind.String;
+            }
+
+            if (type.SpecialType == SpecialType.System_Boolean)
+            {
+                return ValueKind.Boolean;
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return ValueKind.Enum;
+            }
+
+            if (Implements(type, "System.IUtf8SpanParsable`1"))
+            {
+                return ValueKind.Utf8Parsable;
+            }
+
+            return Implements(type, "System.ISpanParsable`1") ? ValueKind.SpanParsable : ValueKind.None;
+        }
+
+        private bool Implements(ITypeSymbol type, string interfaceMetadataName)
+        {
+            INamedTypeSymbol? definition = _compilation.GetTypeByMetadataName(interfaceMetadataName);
+            if (definition is null)
+            {
+                return false;
+            }
+
+            foreach (INamedTypeSymbol candidate in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, definition) &&
+                    SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ITypeSymbol UnwrapNullable(ITypeSymbol type, out bool wasNullable)
+        {
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            {
+                wasNullable = true;
+                return nullable.TypeArguments[0];
+            }
+
+            wasNullable = false;
+            return type;
+        }
+
+        private static bool IsByteMemory(ITypeSymbol type) =>
+            type is INamedTypeSymbol { IsGenericType: true } named &&
+            named.OriginalDefinition.ToDisplayString(s_keyFormat) == "global::System.ReadOnlyMemory<T>" &&
+            named.TypeArguments[0].SpecialType == SpecialType.System_Byte;
+
+        private static bool IsNumber(ITypeSymbol type)
+        {
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_SByte:
+                case SpecialType.System_Byte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_IntPtr:
+                case SpecialType.System_UIntPtr:
+                case SpecialType.System_Single:
+                case SpecialType.System_Double:
+                case SpecialType.System_Decimal:
+                    return true;
+            }
+
+            string name = type.ToDisplayString(s_keyFormat);
+            return name is "global::System.Half" or "global::System.Int128" or "global::System.UInt128";
+        }
+
+        /// <summary>Types no source can produce and no writer can write.</summary>
+        private static bool IsUnsupported(ITypeSymbol type) =>
+            type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Delegate or TypeKind.TypeParameter or TypeKind.Dynamic or TypeKind.Error or TypeKind.Interface ||
+            type.IsRefLikeType ||
+            type.IsStatic ||
+            type.SpecialType == SpecialType.System_Object ||
+            (type is INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class });
+
+        private string? DefaultValue(IParameterSymbol parameter, string typeName, bool canBeNull)
+        {
+            if (!parameter.HasExplicitDefaultValue)
+            {
+                return canBeNull ? "default" : null;
+            }
+
+            object? value = parameter.ExplicitDefaultValue;
+            ITypeSymbol type = UnwrapNullable(parameter.Type, out _);
+            if (value is null)
+            {
+                return "default";
+            }
+
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                return $"({type.ToDisplayString(s_keyFormat)})({SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false)})";
+            }
+
+            string literal = value switch
+            {
+                string s => SymbolDisplay.FormatLiteral(s, quote: true),
+                char c => SymbolDisplay.FormatLiteral(c, quote: true),
+                bool b => b ? "true" : "false",
+                float f when float.IsNaN(f) => "float.NaN",
+                float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+                float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+                double d when double.IsNaN(d) => "double.NaN",
+                double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+                double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+                float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "F",
+                double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "D",
+                decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "M",
+                _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false),
+            };
+            return $"({typeName})({literal})";
+        }
+
+        private static string CgiHeaderName(string header)
+        {
+            if (string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase) || string.Equals(header, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                return header.ToUpperInvariant().Replace('-', '_');
+            }
+
+            return "HTTP_" + header.ToUpperInvariant().Replace('-', '_');
+        }
+
+        private static AttributeData? FindAttribute(IParameterSymbol parameter, string metadataName)
+        {
+            foreach (AttributeData attribute in parameter.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString(s_keyFormat) == "global::" + metadataName)
+                {
+                    return attribute;
+                }
+            }
+
+            return null;
+        }
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+    }
+}
