@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using FastCgi.Aot.Internal;
+
+namespace FastCgi.Aot.Generators.Tests;
+
+/// <summary>A response as the web server would parse it from the CGI output.</summary>
+internal sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] BodyBytes)
+{
+    public string Body => Encoding.UTF8.GetString(BodyBytes);
+
+    public string? Header(string name) => Headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(static h => h.Value).FirstOrDefault();
+}
+
+/// <summary>Calls a generated application's HandleAsync on an in-memory request, by reflection (tests only).</summary>
+internal sealed class InMemoryServer(Assembly assembly)
+{
+    private readonly MethodInfo _handle = assembly.GetType("FastCgi.Aot.Generated.FcgiApplication", throwOnError: true)!
+        .GetMethod("HandleAsync", BindingFlags.Public | BindingFlags.Static)!;
+
+    public async Task<CgiResponse> SendAsync(
+        string method,
+        string uri,
+        string? body = null,
+        IEnumerable<KeyValuePair<string, string>>? parameters = null,
+        CancellationToken aborted = default)
+    {
+        int question = uri.IndexOf('?', StringComparison.Ordinal);
+        var all = new List<KeyValuePair<string, string>>
+        {
+            new("REQUEST_METHOD", method),
+            new("REQUEST_URI", uri),
+            new("QUERY_STRING", question < 0 ? string.Empty : uri.Substring(question + 1)),
+        };
+        if (parameters is not null)
+        {
+            all.AddRange(parameters);
+        }
+
+        var exchange = new FcgiInMemoryExchange(all, body is null ? default : Encoding.UTF8.GetBytes(body), aborted: aborted);
+        await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
+        return Parse(exchange.RenderResponse());
+    }
+
+    private static CgiResponse Parse(byte[] output)
+    {
+        int end = output.AsSpan().IndexOf("\r\n\r\n"u8);
+        string[] lines = Encoding.UTF8.GetString(output, 0, end).Split("\r\n");
+        var headers = lines.Select(static l => l.Split(": ", 2)).Select(static p => new KeyValuePair<string, string>(p[0], p[1])).ToList();
+        int status = int.Parse(headers.First(static h => h.Key == "Status").Value.AsSpan(0, 3), provider: null);
+        return new CgiResponse(status, headers, output.AsSpan(end + 4).ToArray());
+    }
+}
