@@ -1,0 +1,130 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace FastCgi.Aot.Generators.Tests;
+
+/// <summary>The pipeline caches: an edit that does not touch routes re-emits nothing.</summary>
+public sealed class IncrementalTests
+{
+    private const string Unrelated = "static class Other { public static int Value => 1; }";
+
+    [Fact]
+    public void AnUnrelatedEditLeavesEveryStepCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Handlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Routes);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
+    }
+
+    [Fact]
+    public void MovingAHandlerWithinItsFileDoesNotReEmitTheSource()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        CSharpCompilation edited = ReplaceTree(compilation, 0, "\n\n// a comment that moves every handler down\n" + GeneratorRunner.Resource("MinimalApp.cs"));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        // The handler models hold locations for diagnostics, so they change; the routes do not.
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Routes);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+    }
+
+    [Fact]
+    public void ChangingATemplateModifiesTheApplication()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("MinimalApp.cs").Replace("/hello", "/hi", StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("\"hi\"u8", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
+    {
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"));
+        string[] ours = [GeneratorSteps.Handlers, GeneratorSteps.Routes, GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Application, GeneratorSteps.Diagnostics];
+        foreach (string name in ours)
+        {
+            Assert.True(run.Result.TrackedSteps.ContainsKey(name), $"step {name} did not run");
+            foreach (IncrementalGeneratorRunStep step in run.Result.TrackedSteps[name])
+            {
+                foreach ((object value, IncrementalStepRunReason _) in step.Outputs)
+                {
+                    AssertNoRoslynObjects(value, name, new HashSet<object>(ReferenceEqualityComparer.Instance));
+                }
+            }
+        }
+    }
+
+    private static void AssertNoRoslynObjects(object? value, string path, HashSet<object> visited)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !visited.Add(value))
+        {
+            return;
+        }
+
+        Assert.False(
+            value is ISymbol or SyntaxNode or Compilation or SemanticModel or SyntaxTree || (value is Location location && location.SourceTree is not null),
+            $"{path} holds a {value.GetType().Name}");
+
+        // DiagnosticDescriptor is immutable metadata, safe to keep; TextSpan and LinePositionSpan are values.
+        if (value is DiagnosticDescriptor or TextSpan or LinePositionSpan)
+        {
+            return;
+        }
+
+        if (value is IEnumerable sequence)
+        {
+            int i = 0;
+            foreach (object? item in sequence)
+            {
+                AssertNoRoslynObjects(item, $"{path}[{i++}]", visited);
+            }
+        }
+
+        foreach (FieldInfo field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertNoRoslynObjects(field.GetValue(value), path + "." + field.Name, visited);
+        }
+    }
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) RunOnce()
+    {
+        CSharpCompilation compilation = GeneratorRunner.CreateCompilation(GeneratorRunner.Resource("MinimalApp.cs"), Unrelated);
+        GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
+        return (driver, compilation);
+    }
+
+    private static CSharpCompilation ReplaceTree(CSharpCompilation compilation, int index, string text)
+    {
+        SyntaxTree old = compilation.SyntaxTrees.ElementAt(index);
+        return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(text, GeneratorRunner.ParseOptions, old.FilePath));
+    }
+
+    private static void AssertAllCachedOrUnchanged(GeneratorRunResult result, string step)
+    {
+        Assert.True(result.TrackedSteps.ContainsKey(step), $"step {step} did not run");
+        foreach (IncrementalGeneratorRunStep run in result.TrackedSteps[step])
+        {
+            foreach ((object _, IncrementalStepRunReason reason) in run.Outputs)
+            {
+                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {reason}");
+            }
+        }
+    }
+}
