@@ -1,0 +1,173 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace FastCgi.Aot.Generators.Tests;
+
+/// <summary>Every misuse is an error with an id, a message that says what to change, and the place to change it.</summary>
+public sealed class DiagnosticTests
+{
+    private const string Usings = "using System; using System.Threading.Tasks; using FastCgi.Aot; using FastCgi.Aot.Generators.Tests;\n";
+
+    [Fact]
+    public void FCGI001_ParameterTypeIsUnsupported()
+    {
+        Diagnostic d = Single(
+            "static class Api { [FcgiRoute(\"/x\")] public static string X(Action callback) => \"\"; }",
+            "FCGI001",
+            "callback");
+        Assert.Contains("Parameter 'callback' of handler 'Api.X' has type 'global::System.Action'", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI001_RefParameterIsUnsupported()
+    {
+        Single("static class Api { [FcgiRoute(\"/x\")] public static string X(ref int a) => \"\"; }", "FCGI001", "a");
+    }
+
+    [Fact]
+    public void FCGI002_ReturnTypeIsUnsupported()
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\")] public static Func<int> X() => () => 1; }", "FCGI002", "X");
+        Assert.Contains("Handler 'Api.X' returns 'global::System.Func<int>'", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("x", "must start with '/'")]
+    [InlineData("/a//b", "empty segment")]
+    [InlineData("/a/{*rest}/b", "must be the last")]
+    [InlineData("/a/{1x}", "not a C# identifier")]
+    [InlineData("/a{b}", "one parameter in braces")]
+    [InlineData("/{a}/{A}", "more than once")]
+    [InlineData("/a?b", "contains '?'")]
+    public void FCGI003_RouteTemplateIsInvalid(string template, string reason)
+    {
+        Diagnostic d = Single($"static class Api {{ [FcgiRoute(\"{template}\")] public static string X(string a) => a; }}", "FCGI003", $"FcgiRoute(\"{template}\")");
+        Assert.Contains(reason, d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI004_RouteIsDuplicated()
+    {
+        Diagnostic d = Single(
+            "static class A { [FcgiRoute(\"/users/{id}\")] public static int X(int id) => id; }\n" +
+            "static class B { [FcgiRoute(\"/users/{name}\")] public static string Y(string name) => name; }",
+            "FCGI004",
+            "FcgiRoute(\"/users/{name}\")");
+        Assert.Equal("Handler 'B.Y' declares GET '/users/{name}', which handler 'A.X' already declares: change the template or the method of one of them", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI004_SameTemplateWithAnotherMethodIsNotADuplicate()
+    {
+        GeneratorRunner.Run(Usings +
+            "static class A { [FcgiRoute(\"/x\")] public static int X() => 1; [FcgiRoute(\"/x\", Method = \"POST\")] public static int Y() => 2; }").AssertCleanBuild();
+    }
+
+    [Fact]
+    public void FCGI005_RouteParameterHasNoHandlerParameter()
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/users/{id}\")] public static string X() => \"\"; }", "FCGI005", "X");
+        Assert.Contains("has the segment '{id}' but handler 'Api.X' has no parameter named 'id'", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI006_JsonParameterOnGetHasNoSource()
+    {
+        Diagnostic d = Single(
+            "[assembly: FcgiJsonContext(typeof(TestJsonContext))]\nstatic class Api { [FcgiRoute(\"/x\")] public static string X(User user) => \"\"; }",
+            "FCGI006",
+            "user");
+        Assert.Contains("mark it [FcgiBody]", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI006_TwoSourceAttributesLeaveNoSource()
+    {
+        Single("static class Api { [FcgiRoute(\"/x\")] public static string X([FcgiQuery, FcgiHeader(\"A\")] string a) => a; }", "FCGI006", "a");
+    }
+
+    [Fact]
+    public void FCGI007_HandlerIsNotStatic()
+    {
+        Diagnostic d = Single("class Api { [FcgiRoute(\"/x\")] public string X() => \"\"; }", "FCGI007", "X");
+        Assert.Equal("Handler 'Api.X' must be static: add the static modifier", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI008_HandlerIsNotAccessible()
+    {
+        Single("static class Api { [FcgiRoute(\"/x\")] private static string X() => \"\"; }", "FCGI008", "X");
+        Single("static class Outer { private static class Api { [FcgiRoute(\"/x\")] public static string X() => \"\"; } }", "FCGI008", "X");
+    }
+
+    [Fact]
+    public void FCGI009_HandlerIsAsyncVoid()
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\")] public static async void X() => await Task.Yield(); }", "FCGI009", "X");
+        Assert.Contains("return Task or ValueTask", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI010_JsonTypeIsNotOnTheContext()
+    {
+        Diagnostic d = Single(
+            "[assembly: FcgiJsonContext(typeof(TestJsonContext))]\npublic sealed record Order(int Id);\nstatic class Api { [FcgiRoute(\"/x\")] public static Order X() => new(1); }",
+            "FCGI010",
+            "FcgiRoute(\"/x\")");
+        Assert.Contains("add [JsonSerializable(typeof(Order))] to the context", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI010_NoContextIsNamed()
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\")] public static User X() => new(1, \"a\"); }", "FCGI010", "FcgiRoute(\"/x\")");
+        Assert.Contains("[assembly: FcgiJsonContext(typeof(YourJsonContext))]", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI011_TwoParametersBindTheBody()
+    {
+        Diagnostic d = Single(
+            "static class Api { [FcgiRoute(\"/x\", Method = \"POST\")] public static int X(ReadOnlyMemory<byte> a, System.IO.Stream b) => 1; }",
+            "FCGI011",
+            "b");
+        Assert.Equal("Parameters 'a' and 'b' of handler 'Api.X' both bind the request body: keep one", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI012_HandlerIsGeneric()
+    {
+        Single("static class Api { [FcgiRoute(\"/x\")] public static string X<T>() => \"\"; }", "FCGI012", "X");
+    }
+
+    [Fact]
+    public void FCGI013_RouteMethodIsInvalid()
+    {
+        Single("static class Api { [FcgiRoute(\"/x\", Method = \"GE T\")] public static string X() => \"\"; }", "FCGI013", "FcgiRoute(\"/x\", Method = \"GE T\")");
+    }
+
+    [Fact]
+    public void AHandlerWithAnErrorIsLeftOutAndTheRestCompiles()
+    {
+        GeneratorRun run = GeneratorRunner.Run(Usings +
+            "class Api { [FcgiRoute(\"/ok\")] public static string Ok() => \"\"; [FcgiRoute(\"/bad\")] public string Bad() => \"\"; }");
+        Assert.Equal("FCGI007", Assert.Single(run.Diagnostics).Id);
+        Assert.Empty(run.Output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "FCGI007"));
+        string source = run.Sources.Single().SourceText.ToString();
+        Assert.Contains("\"ok\"u8", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("\"bad\"u8", source, System.StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the generator and checks it reports exactly one error, with the id, located on <paramref name="locatedText"/>.</summary>
+    private static Diagnostic Single(string source, string id, string locatedText)
+    {
+        string text = Usings + source;
+        GeneratorRun run = GeneratorRunner.Run(text);
+        Diagnostic diagnostic = Assert.Single(run.Diagnostics.Where(d => d.Id == id));
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(locatedText, text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.StartsWith("https://", diagnostic.Descriptor.HelpLinkUri, System.StringComparison.Ordinal);
+        return diagnostic;
+    }
+}
