@@ -305,6 +305,20 @@ public class NameValueTests
     }
 
     [Theory]
+    [InlineData("FF FF FF FF")]
+    [InlineData("FF FF FF FF 80")]
+    [InlineData("80 00 04 01 80 00 00")]
+    public void ReadReturnsLengthOverLimitAsSoonAsTheNameLengthIsKnown(string input)
+    {
+        // The value length has not arrived, but the pair is already refused: waiting for its bytes
+        // would only delay the answer, and at the end of a stream would misreport it as truncated.
+        var reader = new FcgiNameValueReader(Wire.Hex(input), maxLength: 1024);
+
+        Assert.Equal(FcgiNameValueStatus.LengthOverLimit, reader.Read(out _, out _));
+        Assert.Equal(0, reader.Consumed);
+    }
+
+    [Theory]
     [InlineData("FF FF FF FF 00 61 62 63")]
     [InlineData("00 FF FF FF FF 61 62 63")]
     [InlineData("FF FF FF FF FF FF FF FF 61")]
