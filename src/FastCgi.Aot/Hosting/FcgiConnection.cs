@@ -723,18 +723,6 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         _send.Reset();
     }
 
-    private void SendSync()
-    {
-        ReadOnlySpan<byte> data = _send.WrittenSpan;
-        while (!data.IsEmpty)
-        {
-            int sent = _socket.Send(data, SocketFlags.None);
-            data = data.Slice(sent);
-        }
-
-        _send.Reset();
-    }
-
     /// <summary>Streams a response that outgrew its buffer: headers (once, without Content-Length) and the body so far.</summary>
     private bool AppendPartial(RequestContext context)
     {
@@ -759,22 +747,6 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         AppendStream(FcgiRecordType.Stdout, context.RequestId, head, response.PendingBody);
         response.ClearPendingBody();
         return true;
-    }
-
-    void IConnectionOutput.FlushResponse(RequestContext context)
-    {
-        _sendLock.Wait();
-        try
-        {
-            if (AppendPartial(context))
-            {
-                SendSync();
-            }
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
     }
 
     async ValueTask IConnectionOutput.FlushResponseAsync(RequestContext context, CancellationToken cancellationToken)

@@ -6,7 +6,5 @@ namespace FastCgi.Aot.Hosting;
 /// <summary>What a streaming response needs from its connection.</summary>
 internal interface IConnectionOutput
 {
-    void FlushResponse(RequestContext context);
-
     ValueTask FlushResponseAsync(RequestContext context, CancellationToken cancellationToken);
 }

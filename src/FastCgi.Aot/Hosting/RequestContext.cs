@@ -79,8 +79,6 @@ internal sealed class RequestContext : IFcgiResponseSink
         EndSent = false;
     }
 
-    void IFcgiResponseSink.Flush(FcgiResponse response) => Connection?.FlushResponse(this);
-
     ValueTask IFcgiResponseSink.FlushAsync(FcgiResponse response, CancellationToken cancellationToken) =>
         Connection is { } connection ? connection.FlushResponseAsync(this, cancellationToken) : default;
 }
