@@ -17,7 +17,16 @@ case "${1:-}" in
     dotnet build FastCgi.Aot.sln -c Release
     # The library must also build for .NET 10 (see Directory.Build.props).
     dotnet build src/FastCgi.Aot/FastCgi.Aot.csproj -c Release -p:FcgiTargetFramework=net10.0
-    dotnet test FastCgi.Aot.sln -c Release --no-build --logger "console;verbosity=normal"
+    log="$(mktemp)"
+    status=0
+    dotnet test FastCgi.Aot.sln -c Release --no-build --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
+    # One closing line for the whole run, summed over the test projects.
+    awk '/^(Passed|Failed)!/ {
+           for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+         }
+         END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    rm -f "$log"
+    exit "$status"
     ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -117,7 +117,11 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         _headers.Advance(name.Length + value.Length + 4);
     }
 
-    /// <summary>Appends bytes to the body. A body past the buffer is sent synchronously; prefer <see cref="WriteAsync"/> for large bodies.</summary>
+    /// <summary>
+    /// Appends bytes to the body. Synchronous writes only buffer: the handler runs on the socket's
+    /// event thread, where a blocking send would wait for the very thread it blocks. Write large
+    /// bodies with <see cref="WriteAsync"/>, which streams them with back-pressure from the socket.
+    /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
         _bodyBytesWritten += data.Length;
@@ -127,10 +131,6 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         }
 
         _body.TryAppend(data, int.MaxValue);
-        if (_body.Length >= _streamThreshold && _sink is not null)
-        {
-            _sink.Flush(this);
-        }
     }
 
     /// <summary>Appends text to the body as UTF-8.</summary>
@@ -207,10 +207,6 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         }
 
         _body.Advance(count);
-        if (_body.Length >= _streamThreshold && _sink is not null)
-        {
-            _sink.Flush(this);
-        }
     }
 
     /// <inheritdoc />

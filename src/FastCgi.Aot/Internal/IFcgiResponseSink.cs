@@ -7,7 +7,5 @@ namespace FastCgi.Aot.Internal;
 /// <remarks>Called only when a response outgrows its buffer or a handler flushes, never for a small response.</remarks>
 internal interface IFcgiResponseSink
 {
-    void Flush(FcgiResponse response);
-
     ValueTask FlushAsync(FcgiResponse response, CancellationToken cancellationToken);
 }

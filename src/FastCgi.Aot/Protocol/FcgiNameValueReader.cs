@@ -55,12 +55,24 @@ public ref struct FcgiNameValueReader
         }
 
         int position = 0;
-        if (!TryReadLength(rest, ref position, out int nameLength) || !TryReadLength(rest, ref position, out int valueLength))
+        if (!TryReadLength(rest, ref position, out int nameLength))
         {
             return FcgiNameValueStatus.Incomplete;
         }
 
-        if (nameLength > _maxLength || valueLength > _maxLength)
+        // Refuse an oversized name before its value length arrives: the pair is lost either way,
+        // and waiting would make a stream that ends here look truncated rather than over the limit.
+        if (nameLength > _maxLength)
+        {
+            return FcgiNameValueStatus.LengthOverLimit;
+        }
+
+        if (!TryReadLength(rest, ref position, out int valueLength))
+        {
+            return FcgiNameValueStatus.Incomplete;
+        }
+
+        if (valueLength > _maxLength)
         {
             return FcgiNameValueStatus.LengthOverLimit;
         }

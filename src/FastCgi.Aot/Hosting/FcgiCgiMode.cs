@@ -1,0 +1,77 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using FastCgi.Aot.Internal;
+
+namespace FastCgi.Aot.Hosting;
+
+/// <summary>
+/// Serves exactly one request as a CGI/1.1 program (RFC 3875): the request from the environment
+/// and standard input, the response on standard output. The same executable then runs under any
+/// CGI server, the migration path from CGI that FastCGI promises.
+/// </summary>
+internal static class FcgiCgiMode
+{
+    public static int Run<TApp>(FcgiServerOptions options, Stream input, Stream output)
+        where TApp : IFcgiApplication
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            parameters.Add(new KeyValuePair<string, string>((string)entry.Key, (string?)entry.Value ?? ""));
+        }
+
+        long contentLength = 0;
+        string? declared = Environment.GetEnvironmentVariable("CONTENT_LENGTH");
+        if (!string.IsNullOrEmpty(declared) && (!long.TryParse(declared, out contentLength) || contentLength < 0))
+        {
+            return WriteError(output, 400, "Bad CONTENT_LENGTH.\n");
+        }
+
+        if (contentLength > options.MaxBodyBytes)
+        {
+            return WriteError(output, 413, "Request body too large.\n");
+        }
+
+        // RFC 3875 §4.2: read no more than CONTENT_LENGTH bytes of the body.
+        byte[] body = new byte[contentLength];
+        int read = 0;
+        while (read < body.Length)
+        {
+            int n = input.Read(body, read, body.Length - read);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        var exchange = new FcgiInMemoryExchange(parameters, body.AsSpan(0, read));
+        try
+        {
+            FcgiServer.RunSynchronously(TApp.HandleAsync(exchange.Request, exchange.Response));
+        }
+        catch (Exception exception)
+        {
+            Console.Error.WriteLine($"fastcgi: unhandled exception in {exchange.Request.GetMethodString()} {exchange.Request.GetPathString()}: {exception}");
+            return WriteError(output, 500, "Internal Server Error\n");
+        }
+
+        output.Write(exchange.RenderResponse());
+        output.Flush();
+        return 0;
+    }
+
+    private static int WriteError(Stream output, int status, string message)
+    {
+        var exchange = new FcgiInMemoryExchange([]);
+        exchange.Response.StatusCode = status;
+        exchange.Response.ContentType = "text/plain; charset=utf-8";
+        exchange.Response.Write(message);
+        output.Write(exchange.RenderResponse());
+        output.Flush();
+        return 0;
+    }
+}

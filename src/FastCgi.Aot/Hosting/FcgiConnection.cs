@@ -1,0 +1,1018 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using FastCgi.Aot.Internal;
+using FastCgi.Aot.Protocol;
+
+namespace FastCgi.Aot.Hosting;
+
+/// <summary>
+/// One FastCGI connection: reads records, keeps the table of active requests, runs the
+/// application's handler when a request's input is complete, and writes its answer.
+/// </summary>
+/// <remarks>
+/// <para>The receive loop parses records in place from one reusable buffer and runs handlers
+/// inline, so a request that completes synchronously goes from socket readiness to its one send
+/// without changing threads. Sends are serialized by a lock: records of different requests never
+/// interleave inside a record.</para>
+/// <para>Every request gets exactly one END_REQUEST: <see cref="RequestContext.EndSent"/> is
+/// checked and set under the send lock by every path that ends a request (completion, abort,
+/// timeout, error). Output written after that is dropped.</para>
+/// </remarks>
+internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
+    where TApp : IFcgiApplication
+{
+    private const uint AppStatusOk = 0;
+    private const uint AppStatusFailed = 1;
+
+    // A GET_VALUES query or a BEGIN_REQUEST body is small; a management record larger than this
+    // is not one we answer in full (FastCGI 1.0 §4.1 lets us answer only the names we know).
+    private const int MaxManagementContent = 4096;
+
+    private readonly FcgiHostState _host;
+    private readonly FcgiServerOptions _options;
+    private readonly Socket _socket;
+    private bool _overloaded;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly object _tableLock = new();
+    private readonly RequestContext?[] _active;
+    private readonly List<RequestContext> _ready = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[]? _receiveBuffer;
+    private FcgiRecordReader _reader;
+    private GrowableBuffer _control = new();
+    private GrowableBuffer _management = new();
+    private GrowableBuffer _send = new();
+    private GrowableBuffer _headerScratch = new();
+    private int _activeCount;
+    private long _lastActivity;
+    private volatile bool _closing;
+    private bool _disposed;
+    private int _shutdown;
+
+    public FcgiConnection(FcgiHostState host, Socket socket)
+    {
+        _host = host;
+        _options = host.Options;
+        _socket = socket;
+        _active = new RequestContext?[_options.MaxRequestsPerConnection];
+        _lastActivity = Environment.TickCount64;
+    }
+
+    public Task Completion => _completion.Task;
+
+    /// <summary>Marks a connection accepted past the connection limit: each of its requests is answered FCGI_OVERLOADED.</summary>
+    public void MarkOverloaded() => _overloaded = true;
+
+    public async Task RunAsync()
+    {
+        _receiveBuffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
+        try
+        {
+            while (true)
+            {
+                int received = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break;
+                }
+
+                if (_closing)
+                {
+                    // Closing after a request without FCGI_KEEP_CONN: drain until the peer closes
+                    // so the kernel does not answer unread bytes with a reset that could cut off
+                    // the response; the host's timer ends a peer that never closes.
+                    continue;
+                }
+
+                _lastActivity = Environment.TickCount64;
+                if (!await ProcessAsync(received).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (SocketException)
+        {
+            // The peer reset the connection: the same as a close.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed by a timeout or by the host.
+        }
+        finally
+        {
+            await ShutdownAsync().ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+            _receiveBuffer = null;
+        }
+    }
+
+    /// <summary>Handles the records in the first <paramref name="received"/> bytes of the receive buffer.</summary>
+    /// <returns>False when the connection must close.</returns>
+    private async ValueTask<bool> ProcessAsync(int received)
+    {
+        int offset = 0;
+        while (offset < received && !_closing)
+        {
+            RecordOutcome outcome = ProcessFragment(received, ref offset, out RequestContext? abortRunning);
+            if (outcome == RecordOutcome.Close)
+            {
+                Interlocked.Increment(ref _host.Statistics._protocolErrors);
+                return false;
+            }
+
+            if (abortRunning is not null)
+            {
+                await EndRunningAsync(abortRunning, timedOut: false).ConfigureAwait(false);
+            }
+
+            if (_ready.Count > 0 || _control.Length > 0)
+            {
+                if (!await SendReadyAsync().ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
+            if (outcome == RecordOutcome.NeedMoreData)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    private enum RecordOutcome
+    {
+        Continue,
+        NeedMoreData,
+        Close,
+    }
+
+    private RecordOutcome ProcessFragment(int received, ref int offset, out RequestContext? abortRunning)
+    {
+        abortRunning = null;
+        FcgiReadStatus status = _reader.Read(_receiveBuffer.AsSpan(offset, received - offset), out int consumed, out FcgiRecordFragment fragment);
+        offset += consumed;
+        if (status == FcgiReadStatus.NeedMoreData)
+        {
+            return RecordOutcome.NeedMoreData;
+        }
+
+        if (status == FcgiReadStatus.UnsupportedVersion)
+        {
+            _host.LogVerbose("fastcgi: closing a connection that sent a record with an unsupported version");
+            return RecordOutcome.Close;
+        }
+
+        FcgiRecordHeader header = fragment.Header;
+        if (header.IsManagement)
+        {
+            return HandleManagement(fragment);
+        }
+
+        switch (header.Type)
+        {
+            case FcgiRecordType.BeginRequest:
+                return HandleBeginRequest(fragment);
+            case FcgiRecordType.AbortRequest:
+                if (fragment.IsRecordEnd)
+                {
+                    abortRunning = HandleAbort(header.RequestId);
+                }
+
+                return RecordOutcome.Continue;
+            case FcgiRecordType.Params:
+            case FcgiRecordType.Stdin:
+            case FcgiRecordType.Data:
+                return HandleStream(fragment);
+            default:
+                // Other types make no sense from a web server on a request id; FastCGI 1.0 has
+                // UNKNOWN_TYPE only for management records, so they are ignored.
+                return RecordOutcome.Continue;
+        }
+    }
+
+    private RecordOutcome HandleManagement(FcgiRecordFragment fragment)
+    {
+        if (fragment.IsRecordStart)
+        {
+            _management.Reset();
+        }
+
+        if (_management.Length + fragment.Content.Length <= MaxManagementContent)
+        {
+            _management.TryAppend(fragment.Content, MaxManagementContent);
+        }
+
+        if (!fragment.IsRecordEnd)
+        {
+            return RecordOutcome.Continue;
+        }
+
+        if (fragment.Header.Type == FcgiRecordType.GetValues)
+        {
+            WriteGetValuesResult(_management.WrittenSpan);
+        }
+        else
+        {
+            Span<byte> record = _control.GetSpan(FcgiConstants.FixedBodyRecordLength);
+            _control.Advance(FcgiRecordWriter.WriteUnknownType(record, (byte)fragment.Header.Type));
+        }
+
+        _management.Reset();
+        return RecordOutcome.Continue;
+    }
+
+    /// <summary>Answers FCGI_GET_VALUES with exactly the known names asked for (FastCGI 1.0 §4.1).</summary>
+    private void WriteGetValuesResult(ReadOnlySpan<byte> query)
+    {
+        Span<byte> pairs = stackalloc byte[128];
+        int length = 0;
+        Span<byte> number = stackalloc byte[11];
+        var reader = new FcgiNameValueReader(query);
+        while (reader.Read(out ReadOnlySpan<byte> name, out _) == FcgiNameValueStatus.Pair)
+        {
+            int value;
+            if (name.SequenceEqual(FcgiConstants.MaxConnections))
+            {
+                value = _options.MaxConnections;
+            }
+            else if (name.SequenceEqual(FcgiConstants.MaxRequests))
+            {
+                value = _options.MaxRequests;
+            }
+            else if (name.SequenceEqual(FcgiConstants.MultiplexesConnections))
+            {
+                value = _options.MaxRequestsPerConnection > 1 ? 1 : 0;
+            }
+            else
+            {
+                continue;
+            }
+
+            System.Buffers.Text.Utf8Formatter.TryFormat(value, number, out int digits);
+            if (FcgiNameValueWriter.TryWrite(pairs.Slice(length), name, number.Slice(0, digits), out int written))
+            {
+                length += written;
+            }
+        }
+
+        Span<byte> record = _control.GetSpan(FcgiRecordWriter.GetRecordLength(length));
+        _control.Advance(FcgiRecordWriter.WriteGetValuesResult(record, pairs.Slice(0, length)));
+    }
+
+    private RecordOutcome HandleBeginRequest(FcgiRecordFragment fragment)
+    {
+        if (fragment.IsRecordStart)
+        {
+            _management.Reset();
+        }
+
+        _management.TryAppend(fragment.Content, MaxManagementContent);
+        if (!fragment.IsRecordEnd)
+        {
+            return RecordOutcome.Continue;
+        }
+
+        ushort id = fragment.Header.RequestId;
+        if (!FcgiBeginRequestBody.TryRead(_management.WrittenSpan, out FcgiBeginRequestBody body))
+        {
+            _host.LogVerbose($"fastcgi: closing a connection that sent a BEGIN_REQUEST with a {_management.Length}-byte body");
+            return RecordOutcome.Close;
+        }
+
+        _management.Reset();
+        if (Find(id) is not null)
+        {
+            _host.LogVerbose($"fastcgi: closing a connection that sent BEGIN_REQUEST for active request id {id}");
+            return RecordOutcome.Close;
+        }
+
+        if (body.Role is not (FcgiRole.Responder or FcgiRole.Authorizer or FcgiRole.Filter))
+        {
+            WriteEndRequest(id, AppStatusOk, FcgiProtocolStatus.UnknownRole);
+            return RecordOutcome.Continue;
+        }
+
+        if (_overloaded || _host.Stopping)
+        {
+            Interlocked.Increment(ref _host.Statistics._refusedOverloaded);
+            WriteEndRequest(id, AppStatusOk, FcgiProtocolStatus.Overloaded);
+            return RecordOutcome.Continue;
+        }
+
+        if (Volatile.Read(ref _activeCount) >= _active.Length)
+        {
+            Interlocked.Increment(ref _host.Statistics._refusedOverloaded);
+            WriteEndRequest(id, AppStatusOk, _active.Length == 1 ? FcgiProtocolStatus.CantMultiplexConnection : FcgiProtocolStatus.Overloaded);
+            return RecordOutcome.Continue;
+        }
+
+        if (!_host.TryStartRequest())
+        {
+            Interlocked.Increment(ref _host.Statistics._refusedOverloaded);
+            WriteEndRequest(id, AppStatusOk, FcgiProtocolStatus.Overloaded);
+            return RecordOutcome.Continue;
+        }
+
+        RequestContext context = _host.Pool.Rent();
+        context.Begin(this, id, body.Role, body.KeepConnection);
+        lock (_tableLock)
+        {
+            for (int i = 0; i < _active.Length; i++)
+            {
+                if (_active[i] is null)
+                {
+                    _active[i] = context;
+                    _activeCount++;
+                    break;
+                }
+            }
+        }
+
+        return RecordOutcome.Continue;
+    }
+
+    private RequestContext? HandleAbort(ushort id)
+    {
+        RequestContext? context = Find(id);
+        if (context is null)
+        {
+            // FastCGI 1.0 §3.3: records for inactive ids are ignored.
+            return null;
+        }
+
+        Interlocked.Increment(ref _host.Statistics._aborted);
+        if (context.Phase == RequestPhase.Running)
+        {
+            return context;
+        }
+
+        // The handler never started: answer at once and free the id.
+        WriteEndRequest(id, AppStatusFailed, FcgiProtocolStatus.RequestComplete);
+        context.EndSent = true;
+        EndRequest(context, handlerDone: true);
+        return null;
+    }
+
+    private RecordOutcome HandleStream(FcgiRecordFragment fragment)
+    {
+        FcgiRecordHeader header = fragment.Header;
+        RequestContext? context = Find(header.RequestId);
+        if (context is null)
+        {
+            // The spec says to ignore records for inactive ids (nginx or a rejected request's tail).
+            return RecordOutcome.Continue;
+        }
+
+        bool endOfStream = header.ContentLength == 0;
+        switch (header.Type)
+        {
+            case FcgiRecordType.Params when context.Phase == RequestPhase.Params:
+                if (!endOfStream)
+                {
+                    if (context.Rejection == 0 && !context.Request.TryAppendParams(fragment.Content, _options.MaxParamsBytes))
+                    {
+                        // Stop buffering but keep reading: PARAMS must be read whole before output (§3.3).
+                        context.Rejection = 431;
+                    }
+
+                    return RecordOutcome.Continue;
+                }
+
+                return CompleteParams(context);
+
+            case FcgiRecordType.Stdin when context.Phase == RequestPhase.Stdin:
+                if (!endOfStream)
+                {
+                    if (!context.Request.TryAppendBody(fragment.Content, _options.MaxBodyBytes))
+                    {
+                        Reject(context, 413);
+                    }
+
+                    return RecordOutcome.Continue;
+                }
+
+                if (context.Request.Role == FcgiRole.Filter)
+                {
+                    context.Phase = RequestPhase.Data;
+                }
+                else
+                {
+                    StartHandler(context);
+                }
+
+                return RecordOutcome.Continue;
+
+            case FcgiRecordType.Data when context.Phase == RequestPhase.Data:
+                if (!endOfStream)
+                {
+                    if (!context.Request.TryAppendData(fragment.Content, _options.MaxBodyBytes))
+                    {
+                        Reject(context, 413);
+                    }
+
+                    return RecordOutcome.Continue;
+                }
+
+                StartHandler(context);
+                return RecordOutcome.Continue;
+
+            default:
+                // A stream record out of order for this request (STDIN before PARAMS ended, DATA for
+                // a Responder): ignore it rather than guess.
+                return RecordOutcome.Continue;
+        }
+    }
+
+    private RecordOutcome CompleteParams(RequestContext context)
+    {
+        if (context.Rejection != 0)
+        {
+            Reject(context, context.Rejection);
+            return RecordOutcome.Continue;
+        }
+
+        FcgiNameValueStatus status = context.Request.CompleteParams();
+        if (status != FcgiNameValueStatus.End)
+        {
+            _host.LogVerbose($"fastcgi: closing a connection that sent malformed PARAMS ({status})");
+            return RecordOutcome.Close;
+        }
+
+        FcgiRequest request = context.Request;
+        if (request.Role == FcgiRole.Authorizer)
+        {
+            // An Authorizer request carries no body (FastCGI 1.0 §6.3).
+            StartHandler(context);
+        }
+        else if (request.ContentLength is long length && length > _options.MaxBodyBytes)
+        {
+            Reject(context, 413);
+        }
+        else
+        {
+            context.Phase = RequestPhase.Stdin;
+        }
+
+        return RecordOutcome.Continue;
+    }
+
+    /// <summary>Answers a request with an error status instead of running its handler.</summary>
+    private void Reject(RequestContext context, int statusCode)
+    {
+        ref long counter = ref statusCode == 413 ? ref _host.Statistics._refusedBodyTooLarge : ref _host.Statistics._refusedParamsTooLarge;
+        Interlocked.Increment(ref counter);
+        FcgiResponse response = context.Response;
+        response.Start(sink: null, suppressBody: false, int.MaxValue);
+        response.StatusCode = statusCode;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Write(statusCode == 413 ? "Request body too large.\n"u8 : "Request header fields too large.\n"u8);
+        context.Phase = RequestPhase.Running;
+        Release(context);
+        _ready.Add(context);
+    }
+
+    private void StartHandler(RequestContext context)
+    {
+        context.Phase = RequestPhase.Running;
+        context.StartedAt = Environment.TickCount64;
+        FcgiRequest request = context.Request;
+        context.Response.Start(context, suppressBody: request.Method.SequenceEqual("HEAD"u8), _options.ResponseBufferSize);
+        ValueTask task;
+        try
+        {
+            task = TApp.HandleAsync(request, context.Response);
+        }
+        catch (Exception exception)
+        {
+            HandlerFailed(context, exception);
+            Release(context);
+            _ready.Add(context);
+            return;
+        }
+
+        if (task.IsCompleted)
+        {
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (Exception exception)
+            {
+                HandlerFailed(context, exception);
+            }
+
+            Release(context);
+            _ready.Add(context);
+            return;
+        }
+
+        _ = AwaitHandlerAsync(context, task);
+    }
+
+    private async Task AwaitHandlerAsync(RequestContext context, ValueTask task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            HandlerFailed(context, exception);
+        }
+
+        bool closeAfter = false;
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!context.EndSent && !_disposed)
+            {
+                _send.Reset();
+                AppendFinal(context);
+                closeAfter = !context.Request.KeepConnection;
+                await SendAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            _closing = true;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        if (RemoveFromTable(context))
+        {
+            Release(context);
+        }
+
+        Release(context);
+        if (closeAfter || (_host.Stopping && Volatile.Read(ref _activeCount) == 0))
+        {
+            CloseAfterResponse();
+        }
+    }
+
+    private void HandlerFailed(RequestContext context, Exception exception)
+    {
+        FcgiRequest request = context.Request;
+        FcgiResponse response = context.Response;
+        if (exception is OperationCanceledException && request.Aborted.IsCancellationRequested)
+        {
+            // The handler honoured the abort: not an error.
+            return;
+        }
+
+        Interlocked.Increment(ref _host.Statistics._handlerErrors);
+        string message = $"fastcgi: unhandled exception in {request.GetMethodString()} {request.GetPathString()}: {exception}";
+        _host.LogError(message);
+        response.WriteError(message);
+        if (!response.HeadersSent && !response.IsDiscarded)
+        {
+            response.ResetForError();
+            response.StatusCode = 500;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.Write("Internal Server Error\n"u8);
+        }
+    }
+
+    /// <summary>Sends the control records and the answers of requests that completed synchronously, in one send.</summary>
+    private async ValueTask<bool> SendReadyAsync()
+    {
+        bool closeAfter = false;
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _send.Reset();
+            _send.TryAppend(_control.WrittenSpan, int.MaxValue);
+            _control.Reset();
+            foreach (RequestContext context in _ready)
+            {
+                if (!context.EndSent)
+                {
+                    AppendFinal(context);
+                    closeAfter |= !context.Request.KeepConnection;
+                }
+            }
+
+            await SendAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            _closing = true;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        foreach (RequestContext context in _ready)
+        {
+            if (RemoveFromTable(context))
+            {
+                Release(context);
+            }
+        }
+
+        _ready.Clear();
+        if (closeAfter || (_host.Stopping && Volatile.Read(ref _activeCount) == 0))
+        {
+            CloseAfterResponse();
+        }
+
+        return !_disposed;
+    }
+
+    /// <summary>Appends a request's remaining output, the ends of its streams and END_REQUEST. Call under the send lock.</summary>
+    private void AppendFinal(RequestContext context)
+    {
+        FcgiResponse response = context.Response;
+        ushort id = context.RequestId;
+        if (!response.IsDiscarded)
+        {
+            ReadOnlySpan<byte> head = default;
+            if (!response.HeadersSent)
+            {
+                _headerScratch.Reset();
+                Span<byte> block = _headerScratch.GetSpan(response.MaxHeaderBlockLength);
+                int length = response.WriteHeaderBlock(block, complete: true);
+                _headerScratch.Advance(length);
+                head = _headerScratch.WrittenSpan;
+                response.MarkHeadersSent();
+            }
+
+            AppendStream(FcgiRecordType.Stdout, id, head, response.PendingBody);
+            response.ClearPendingBody();
+        }
+
+        ReadOnlySpan<byte> stderr = response.PendingStderr;
+        if (!stderr.IsEmpty)
+        {
+            AppendStream(FcgiRecordType.Stderr, id, default, stderr);
+            AppendStream(FcgiRecordType.Stderr, id, default, default, endStream: true);
+            response.ClearPendingStderr();
+        }
+
+        AppendStream(FcgiRecordType.Stdout, id, default, default, endStream: true);
+        uint appStatus = response.IsDiscarded || response.StatusCode >= 500 ? AppStatusFailed : AppStatusOk;
+        Span<byte> end = _send.GetSpan(FcgiConstants.FixedBodyRecordLength);
+        _send.Advance(FcgiRecordWriter.WriteEndRequest(end, id, appStatus, FcgiProtocolStatus.RequestComplete));
+        context.EndSent = true;
+    }
+
+    /// <summary>Frames the concatenation of <paramref name="head"/> and <paramref name="body"/> as stream records into the send buffer.</summary>
+    private void AppendStream(FcgiRecordType type, ushort id, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, bool endStream = false)
+    {
+        if (endStream)
+        {
+            Span<byte> empty = _send.GetSpan(FcgiConstants.HeaderLength);
+            _send.Advance(FcgiRecordWriter.WriteEndOfStream(empty, type, id));
+            return;
+        }
+
+        long total = (long)head.Length + body.Length;
+        int headOffset = 0;
+        int bodyOffset = 0;
+        while (total > 0)
+        {
+            int content = (int)Math.Min(total, FcgiConstants.MaxContentLength);
+            byte padding = FcgiRecordHeader.PaddingFor(content);
+            Span<byte> record = _send.GetSpan(FcgiConstants.HeaderLength + content + padding);
+            new FcgiRecordHeader(type, id, (ushort)content, padding).Write(record);
+            Span<byte> destination = record.Slice(FcgiConstants.HeaderLength, content);
+            int fromHead = Math.Min(content, head.Length - headOffset);
+            head.Slice(headOffset, fromHead).CopyTo(destination);
+            headOffset += fromHead;
+            int fromBody = content - fromHead;
+            body.Slice(bodyOffset, fromBody).CopyTo(destination.Slice(fromHead));
+            bodyOffset += fromBody;
+            record.Slice(FcgiConstants.HeaderLength + content, padding).Clear();
+            _send.Advance(FcgiConstants.HeaderLength + content + padding);
+            total -= content;
+        }
+    }
+
+    private void WriteEndRequest(ushort id, uint appStatus, FcgiProtocolStatus status)
+    {
+        Span<byte> record = _control.GetSpan(FcgiConstants.FixedBodyRecordLength);
+        _control.Advance(FcgiRecordWriter.WriteEndRequest(record, id, appStatus, status));
+    }
+
+    private async ValueTask SendAsync()
+    {
+        ReadOnlyMemory<byte> data = _send.WrittenMemory;
+        while (!data.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data.Slice(sent);
+        }
+
+        _send.Reset();
+    }
+
+    /// <summary>Streams a response that outgrew its buffer: headers (once, without Content-Length) and the body so far.</summary>
+    private bool AppendPartial(RequestContext context)
+    {
+        FcgiResponse response = context.Response;
+        if (context.EndSent || _disposed || response.IsDiscarded)
+        {
+            response.ClearPendingBody();
+            return false;
+        }
+
+        _send.Reset();
+        ReadOnlySpan<byte> head = default;
+        if (!response.HeadersSent)
+        {
+            _headerScratch.Reset();
+            Span<byte> block = _headerScratch.GetSpan(response.MaxHeaderBlockLength);
+            _headerScratch.Advance(response.WriteHeaderBlock(block, complete: false));
+            head = _headerScratch.WrittenSpan;
+            response.MarkHeadersSent();
+        }
+
+        AppendStream(FcgiRecordType.Stdout, context.RequestId, head, response.PendingBody);
+        response.ClearPendingBody();
+        return true;
+    }
+
+    async ValueTask IConnectionOutput.FlushResponseAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (AppendPartial(context))
+            {
+                await SendAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Ends a running request now: on abort with END_REQUEST alone, on timeout with a 504 when nothing was sent yet.</summary>
+    private async Task EndRunningAsync(RequestContext context, bool timedOut)
+    {
+        context.Response.Discard();
+        bool sent = false;
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!context.EndSent && !_disposed)
+            {
+                _send.Reset();
+                ushort id = context.RequestId;
+                if (timedOut && !context.Response.HeadersSent)
+                {
+                    ReadOnlySpan<byte> answer = "Status: 504 Gateway Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 16\r\n\r\nRequest timeout\n"u8;
+                    AppendStream(FcgiRecordType.Stdout, id, default, answer);
+                }
+
+                AppendStream(FcgiRecordType.Stdout, id, default, default, endStream: true);
+                Span<byte> end = _send.GetSpan(FcgiConstants.FixedBodyRecordLength);
+                _send.Advance(FcgiRecordWriter.WriteEndRequest(end, id, AppStatusFailed, FcgiProtocolStatus.RequestComplete));
+                context.EndSent = true;
+                sent = true;
+                await SendAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            _closing = true;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        if (sent && RemoveFromTable(context))
+        {
+            Release(context);
+        }
+
+        // Outside the lock: cancellation callbacks run inline and may write to the response.
+        context.Cancel();
+        if (sent && !context.Request.KeepConnection)
+        {
+            CloseAfterResponse();
+        }
+    }
+
+    private RequestContext? Find(ushort id)
+    {
+        lock (_tableLock)
+        {
+            foreach (RequestContext? context in _active)
+            {
+                if (context is not null && context.RequestId == id && context.Phase != RequestPhase.Ended)
+                {
+                    return context;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Frees the request's id; true when this call removed it.</summary>
+    private bool RemoveFromTable(RequestContext context)
+    {
+        lock (_tableLock)
+        {
+            for (int i = 0; i < _active.Length; i++)
+            {
+                if (ReferenceEquals(_active[i], context))
+                {
+                    _active[i] = null;
+                    _activeCount--;
+                    context.Phase = RequestPhase.Ended;
+                    _host.EndRequest();
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private void EndRequest(RequestContext context, bool handlerDone)
+    {
+        if (RemoveFromTable(context))
+        {
+            Release(context);
+        }
+
+        if (handlerDone)
+        {
+            Release(context);
+        }
+    }
+
+    /// <summary>Drops one of the context's two holds (its id, its handler); the last returns it to the pool.</summary>
+    private void Release(RequestContext context)
+    {
+        if (context.ReleaseHold())
+        {
+            _host.Pool.Return(context);
+        }
+    }
+
+    private void CloseAfterResponse()
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _closing = true;
+        try
+        {
+            // FIN after the last END_REQUEST; the receive loop ends when the peer closes too,
+            // or the host's timer closes the socket.
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+        }
+
+        _lastActivity = Environment.TickCount64;
+        if (_host.Stopping)
+        {
+            // The process is about to exit: do not wait for the peer to close.
+            Abort();
+        }
+    }
+
+    public void CheckTimeouts(long now)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        long silent = now - Volatile.Read(ref _lastActivity);
+        RequestContext? late = null;
+        bool waitingForInput = false;
+        int active;
+        lock (_tableLock)
+        {
+            active = _activeCount;
+            foreach (RequestContext? context in _active)
+            {
+                if (context is null)
+                {
+                    continue;
+                }
+
+                if (context.Phase < RequestPhase.Running)
+                {
+                    waitingForInput = true;
+                }
+                else if (context.Phase == RequestPhase.Running && !context.EndSent &&
+                    now - context.StartedAt > (long)_options.RequestTimeout.TotalMilliseconds)
+                {
+                    late = context;
+                }
+            }
+        }
+
+        if (late is not null)
+        {
+            Interlocked.Increment(ref _host.Statistics._timedOut);
+            _host.LogError($"fastcgi: request {late.RequestId} ran past the {_options.RequestTimeout.TotalSeconds:0.###} s request timeout; answering 504");
+            _ = EndRunningAsync(late, timedOut: true);
+        }
+
+        if ((_closing && silent > 5000) ||
+            (active == 0 && silent > (long)_options.IdleTimeout.TotalMilliseconds) ||
+            (waitingForInput && silent > (long)_options.ReadTimeout.TotalMilliseconds))
+        {
+            Abort();
+        }
+    }
+
+    public void BeginStop()
+    {
+        if (Volatile.Read(ref _activeCount) == 0)
+        {
+            Abort();
+        }
+    }
+
+    public void Abort()
+    {
+        _closing = true;
+        try
+        {
+            _socket.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Runs once when the receive loop ends: every active request is aborted as by ABORT_REQUEST (FastCGI 1.0 §5.4).</summary>
+    private async Task ShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _shutdown, 1) != 0)
+        {
+            return;
+        }
+
+        _closing = true;
+        List<RequestContext> orphans = [];
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            lock (_tableLock)
+            {
+                for (int i = 0; i < _active.Length; i++)
+                {
+                    if (_active[i] is { } context)
+                    {
+                        context.EndSent = true;
+                        context.Response.Discard();
+                        orphans.Add(context);
+                    }
+                }
+            }
+
+            _send.Release();
+            _headerScratch.Release();
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        foreach (RequestContext context in orphans)
+        {
+            Interlocked.Increment(ref _host.Statistics._aborted);
+            bool running = context.Phase == RequestPhase.Running;
+            context.Cancel();
+            EndRequest(context, handlerDone: !running);
+        }
+
+        _control.Release();
+        _management.Release();
+        _socket.Dispose();
+        _host.RemoveConnection(this);
+        _completion.TrySetResult();
+    }
+}

@@ -1,0 +1,228 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace FastCgi.Aot.Hosting;
+
+/// <summary>Accepts connections on one listening socket and serves them with <typeparamref name="TApp"/>.</summary>
+internal sealed class FcgiHost<TApp> : FcgiServerInstance
+    where TApp : IFcgiApplication
+{
+    private readonly FcgiHostState _state;
+    private readonly Socket _listenSocket;
+    private readonly bool _ownsListenSocket;
+    private readonly string? _socketFileToRemove;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _timerStop = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _acceptLoop;
+    private readonly Task _timerLoop;
+    private Task? _stopTask;
+
+    public FcgiHost(FcgiServerOptions options, Socket listenSocket, bool ownsListenSocket, string? socketFileToRemove)
+    {
+        _state = new FcgiHostState(options);
+        _listenSocket = listenSocket;
+        _ownsListenSocket = ownsListenSocket;
+        _socketFileToRemove = socketFileToRemove;
+        LocalEndPoint = listenSocket.LocalEndPoint;
+        _acceptLoop = AcceptLoopAsync();
+        _timerLoop = TimerLoopAsync();
+    }
+
+    public override EndPoint? LocalEndPoint { get; }
+
+    public override FcgiServerStatistics Statistics => _state.Statistics;
+
+    public override Task Completion => _completion.Task;
+
+    public override Task StopAsync()
+    {
+        lock (_stop)
+        {
+            return _stopTask ??= StopCoreAsync();
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        // Yield so the constructor returns before the first accept completes.
+        await Task.Yield();
+        CancellationToken stopping = _stop.Token;
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listenSocket.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException exception)
+            {
+                // Out of descriptors or a connection reset before accept: not fatal for the server.
+                _state.LogError($"fastcgi: accept failed: {exception.Message}");
+                try
+                {
+                    await Task.Delay(50, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (!IsPeerAllowed(client))
+            {
+                _state.LogVerbose($"fastcgi: closing a connection from {client.RemoteEndPoint}, which is not in FCGI_WEB_SERVER_ADDRS");
+                client.Dispose();
+                continue;
+            }
+
+            var connection = new FcgiConnection<TApp>(_state, client);
+            if (!_state.TryAddConnection(connection, out bool overLimit))
+            {
+                Interlocked.Increment(ref _state.Statistics._refusedOverloaded);
+                client.Dispose();
+                continue;
+            }
+
+            if (overLimit)
+            {
+                Interlocked.Increment(ref _state.Statistics._refusedOverloaded);
+                connection.MarkOverloaded();
+            }
+
+            Interlocked.Increment(ref _state.Statistics._acceptedConnections);
+            if (client.ProtocolType == ProtocolType.Tcp)
+            {
+                client.NoDelay = true;
+            }
+
+            _ = connection.RunAsync();
+        }
+    }
+
+    private bool IsPeerAllowed(Socket client)
+    {
+        if (_state.Options.AllowedPeerAddresses.Count == 0 || client.AddressFamily == AddressFamily.Unix)
+        {
+            return true;
+        }
+
+        if (client.RemoteEndPoint is not IPEndPoint peer)
+        {
+            return false;
+        }
+
+        IPAddress address = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
+        foreach (IPAddress allowed in _state.Options.AllowedPeerAddresses)
+        {
+            if (allowed.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task TimerLoopAsync()
+    {
+        FcgiServerOptions options = _state.Options;
+        double shortest = Math.Min(options.IdleTimeout.TotalMilliseconds, Math.Min(options.ReadTimeout.TotalMilliseconds, options.RequestTimeout.TotalMilliseconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(shortest / 4, 20, 1000)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_timerStop.Token).ConfigureAwait(false))
+            {
+                CheckTimeouts();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void CheckTimeouts()
+    {
+        long now = Environment.TickCount64;
+        foreach (IFcgiConnection connection in _state.SnapshotConnections())
+        {
+            connection.CheckTimeouts(now);
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
+        _state.Stopping = true;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_ownsListenSocket)
+        {
+            _listenSocket.Dispose();
+        }
+
+        if (_socketFileToRemove is not null)
+        {
+            try
+            {
+                File.Delete(_socketFileToRemove);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        // Idle connections close now; busy ones when their last request ends.
+        foreach (IFcgiConnection connection in _state.SnapshotConnections())
+        {
+            connection.BeginStop();
+        }
+
+        Task deadline = Task.Delay(_state.Options.ShutdownTimeout);
+        while (_state.SnapshotConnections() is { Length: > 0 } connections)
+        {
+            Task all = Task.WhenAll(Array.ConvertAll(connections, c => c.Completion));
+            if (await Task.WhenAny(all, deadline).ConfigureAwait(false) == deadline)
+            {
+                _state.LogError($"fastcgi: aborting {connections.Length} connection(s) still busy after the {_state.Options.ShutdownTimeout.TotalSeconds:0.###} s shutdown timeout");
+                foreach (IFcgiConnection connection in connections)
+                {
+                    connection.Abort();
+                }
+
+                await Task.WhenAny(all, Task.Delay(1000)).ConfigureAwait(false);
+                break;
+            }
+
+            // Keep closing connections that turned idle while others finished.
+            CheckTimeouts();
+        }
+
+        await _timerStop.CancelAsync().ConfigureAwait(false);
+        await _timerLoop.ConfigureAwait(false);
+        _completion.TrySetResult();
+    }
+}

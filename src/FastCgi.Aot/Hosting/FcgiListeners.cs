@@ -1,0 +1,221 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FastCgi.Aot.Hosting;
+
+/// <summary>Opens the listening socket the options ask for.</summary>
+internal static class FcgiListeners
+{
+    /// <summary>The descriptor systemd passes the first socket on (sd_listen_fds(3): SD_LISTEN_FDS_START).</summary>
+    public const int SystemdFirstDescriptor = 3;
+
+    public static Socket Listen(FcgiServerOptions options, out bool owns, out string? socketFile, out string description)
+    {
+        socketFile = null;
+        if (options.ListenSocket is { } inherited)
+        {
+            owns = options.OwnsListenSocket;
+            description = Describe(inherited);
+            return inherited;
+        }
+
+        owns = true;
+        if (options.UnixSocketPath is { } path)
+        {
+            Socket socket = ListenUnix(path, options.UnixSocketMode, options.Backlog);
+            socketFile = path;
+            description = "unix:" + path;
+            return socket;
+        }
+
+        if (options.TcpEndPoint is { } endPoint)
+        {
+            var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(endPoint);
+                socket.Listen(options.Backlog);
+            }
+            catch (SocketException exception)
+            {
+                socket.Dispose();
+                throw new FcgiStartupException($"cannot listen on tcp:{endPoint}: {exception.Message}");
+            }
+
+            description = "tcp:" + socket.LocalEndPoint;
+            return socket;
+        }
+
+        throw new FcgiStartupException("no listen address: pass --socket PATH or --tcp HOST:PORT, or start the program with a listening socket on descriptor 0", 2);
+    }
+
+    /// <summary>
+    /// Listens on a Unix socket path. A stale socket file (nobody accepts on it) is replaced; a live
+    /// socket or a path that is not a socket is refused, so a second instance cannot steal the
+    /// first one's address and a typo cannot delete a file.
+    /// </summary>
+    public static Socket ListenUnix(string path, UnixFileMode mode, int backlog)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new FcgiStartupException($"cannot listen on unix:{path}: it is a directory");
+        }
+
+        if (File.Exists(path))
+        {
+            if (!IsSocketFile(path))
+            {
+                throw new FcgiStartupException($"cannot listen on unix:{path}: the path exists and is not a socket");
+            }
+
+            using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+            {
+                try
+                {
+                    probe.Connect(new UnixDomainSocketEndPoint(path));
+                    throw new FcgiStartupException($"cannot listen on unix:{path}: another process is listening on it");
+                }
+                catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused)
+                {
+                    // Stale: left behind by a process that died without removing it.
+                }
+            }
+
+            File.Delete(path);
+        }
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, mode);
+            }
+
+            socket.Listen(backlog);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            throw new FcgiStartupException($"cannot listen on unix:{path}: {exception.Message}");
+        }
+
+        return socket;
+    }
+
+    /// <summary>A socket file cannot be opened like a file: open(2) fails with ENXIO.</summary>
+    private static bool IsSocketFile(string path)
+    {
+        try
+        {
+            File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite).Dispose();
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Wraps descriptor <paramref name="descriptor"/> when it is a listening stream socket; null otherwise.</summary>
+    public static Socket? TryAdoptListeningSocket(int descriptor)
+    {
+        Socket socket;
+        try
+        {
+            socket = new Socket(new SafeSocketHandle((IntPtr)descriptor, ownsHandle: false));
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (socket.SocketType == SocketType.Stream && socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) is int listening && listening != 0)
+            {
+                return socket;
+            }
+        }
+        catch (SocketException)
+        {
+        }
+
+        socket.Dispose();
+        return null;
+    }
+
+    /// <summary>The socket systemd passed (LISTEN_PID is this process and LISTEN_FDS is at least 1), or null.</summary>
+    public static Socket? TryAdoptSystemdSocket()
+    {
+        if (Environment.GetEnvironmentVariable("LISTEN_PID") is not { } pid ||
+            !int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int listenPid) ||
+            listenPid != Environment.ProcessId ||
+            Environment.GetEnvironmentVariable("LISTEN_FDS") is not { } fds ||
+            !int.TryParse(fds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) ||
+            count < 1)
+        {
+            return null;
+        }
+
+        // sd_listen_fds(3) unsets these so that children do not take the sockets for theirs.
+        Environment.SetEnvironmentVariable("LISTEN_PID", null);
+        Environment.SetEnvironmentVariable("LISTEN_FDS", null);
+        Environment.SetEnvironmentVariable("LISTEN_FDNAMES", null);
+        return TryAdoptListeningSocket(SystemdFirstDescriptor);
+    }
+
+    public static string Describe(Socket socket) => socket.LocalEndPoint switch
+    {
+        UnixDomainSocketEndPoint unix => "unix:" + unix,
+        IPEndPoint ip => "tcp:" + ip,
+        { } other => other.ToString() ?? "inherited socket",
+        null => "inherited socket",
+    };
+
+    /// <summary>Parses <c>HOST:PORT</c>, <c>[V6]:PORT</c> or <c>:PORT</c> (all addresses).</summary>
+    public static bool TryParseTcp(string value, out IPEndPoint? endPoint)
+    {
+        endPoint = null;
+        int colon = value.LastIndexOf(':');
+        if (colon < 0 || !ushort.TryParse(value.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort port))
+        {
+            return false;
+        }
+
+        string host = value.Substring(0, colon);
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        IPAddress? address;
+        if (host.Length == 0 || host == "*")
+        {
+            address = IPAddress.Any;
+        }
+        else if (host == "localhost")
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(host, out address))
+        {
+            return false;
+        }
+
+        endPoint = new IPEndPoint(address, port);
+        return true;
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FastCgi.Aot.Hosting;
+
+/// <summary>Where the server listens and the limits it enforces. Every limit has a safe default and a command-line flag.</summary>
+public sealed class FcgiServerOptions
+{
+    /// <summary>A Unix domain socket path to listen on (<c>--socket</c>, <c>FCGI_SOCKET</c>).</summary>
+    public string? UnixSocketPath { get; set; }
+
+    /// <summary>The permissions of the Unix socket file (<c>--socket-mode</c>); 0660 by default, so only the owner and group may connect.</summary>
+    public UnixFileMode UnixSocketMode { get; set; } =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+
+    /// <summary>A TCP endpoint to listen on (<c>--tcp HOST:PORT</c>, <c>FCGI_TCP</c>).</summary>
+    public EndPoint? TcpEndPoint { get; set; }
+
+    /// <summary>
+    /// A socket that is already listening, for example one inherited on descriptor 0 or from systemd.
+    /// The server does not close it when it stops unless <see cref="OwnsListenSocket"/> is set.
+    /// </summary>
+    public Socket? ListenSocket { get; set; }
+
+    /// <summary>True when the server closes <see cref="ListenSocket"/> when it stops.</summary>
+    public bool OwnsListenSocket { get; set; }
+
+    /// <summary>
+    /// The addresses TCP peers may connect from (FCGI_WEB_SERVER_ADDRS); empty allows any.
+    /// A peer that is not in the list is closed at once.
+    /// </summary>
+    public IList<IPAddress> AllowedPeerAddresses { get; } = new List<IPAddress>();
+
+    /// <summary>The listen backlog (<c>--backlog</c>).</summary>
+    public int Backlog { get; set; } = 1024;
+
+    /// <summary>The most connections served at once (<c>--max-connections</c>, announced as FCGI_MAX_CONNS).</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>The most requests active at once on one connection (<c>--max-requests-per-connection</c>).</summary>
+    public int MaxRequestsPerConnection { get; set; } = 16;
+
+    /// <summary>The most requests active at once in the process (<c>--max-requests</c>, announced as FCGI_MAX_REQS).</summary>
+    public int MaxRequests { get; set; } = 4096;
+
+    /// <summary>The most PARAMS bytes one request may carry (<c>--max-params-bytes</c>); past it the request gets a 431.</summary>
+    public int MaxParamsBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest request body or Filter data (<c>--max-body-bytes</c>); past it the request gets a 413.</summary>
+    public int MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>How long a connection with no active request may stay silent before it is closed (<c>--idle-timeout</c>).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long a request whose input is not complete may wait for its next bytes before the connection is closed (<c>--read-timeout</c>).</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a handler may run before it is cancelled and the request ends with a 504 (<c>--request-timeout</c>).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a stopping server waits for requests in flight (<c>--shutdown-timeout</c>).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The size of each connection's receive buffer.</summary>
+    public int ReceiveBufferSize { get; set; } = 16 * 1024;
+
+    /// <summary>The body a response buffers before it streams; a smaller response goes out whole with a Content-Length.</summary>
+    public int ResponseBufferSize { get; set; } = 64 * 1024;
+
+    /// <summary>Logs each connection and request on stderr (<c>--verbose</c>).</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>Where log lines go; standard error by default.</summary>
+    public TextWriter Log { get; set; } = Console.Error;
+
+    /// <summary>Checks that every limit is in range.</summary>
+    /// <exception cref="ArgumentException">A limit is out of range.</exception>
+    public void Validate()
+    {
+        Positive(Backlog, nameof(Backlog));
+        Positive(MaxConnections, nameof(MaxConnections));
+        Positive(MaxRequestsPerConnection, nameof(MaxRequestsPerConnection));
+        Positive(MaxRequests, nameof(MaxRequests));
+        Positive(MaxParamsBytes, nameof(MaxParamsBytes));
+        Positive(ReceiveBufferSize, nameof(ReceiveBufferSize));
+        Positive(ResponseBufferSize, nameof(ResponseBufferSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
+        PositiveTime(IdleTimeout, nameof(IdleTimeout));
+        PositiveTime(ReadTimeout, nameof(ReadTimeout));
+        PositiveTime(RequestTimeout, nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, nameof(ShutdownTimeout));
+        if (ReceiveBufferSize < 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveBufferSize), "The receive buffer must hold at least 64 bytes.");
+        }
+
+        if (MaxRequestsPerConnection > ushort.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestsPerConnection), "A connection carries at most 65,535 request ids.");
+        }
+    }
+
+    private static void Positive(int value, string name) => ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, name);
+
+    private static void PositiveTime(TimeSpan value, string name) => ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, name);
+}

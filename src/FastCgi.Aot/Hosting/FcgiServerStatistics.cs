@@ -1,0 +1,52 @@
+using System.Threading;
+
+namespace FastCgi.Aot.Hosting;
+
+/// <summary>Counters of a running server, safe to read from any thread.</summary>
+public sealed class FcgiServerStatistics
+{
+    internal long _acceptedConnections;
+    internal long _activeConnections;
+    internal long _activeRequests;
+    internal long _totalRequests;
+    internal long _aborted;
+    internal long _handlerErrors;
+    internal long _timedOut;
+    internal long _refusedOverloaded;
+    internal long _refusedBodyTooLarge;
+    internal long _refusedParamsTooLarge;
+    internal long _protocolErrors;
+
+    /// <summary>Connections accepted since start.</summary>
+    public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
+
+    /// <summary>Connections open now.</summary>
+    public long ActiveConnections => Volatile.Read(ref _activeConnections);
+
+    /// <summary>Requests between BEGIN_REQUEST and END_REQUEST now.</summary>
+    public long ActiveRequests => Volatile.Read(ref _activeRequests);
+
+    /// <summary>Requests begun since start.</summary>
+    public long TotalRequests => Volatile.Read(ref _totalRequests);
+
+    /// <summary>Requests aborted by the web server (FCGI_ABORT_REQUEST or a closed connection).</summary>
+    public long Aborted => Volatile.Read(ref _aborted);
+
+    /// <summary>Handlers that threw.</summary>
+    public long HandlerErrors => Volatile.Read(ref _handlerErrors);
+
+    /// <summary>Requests that ran past the request timeout.</summary>
+    public long TimedOut => Volatile.Read(ref _timedOut);
+
+    /// <summary>Requests and connections refused with FCGI_OVERLOADED or FCGI_CANT_MPX_CONN.</summary>
+    public long RefusedOverloaded => Volatile.Read(ref _refusedOverloaded);
+
+    /// <summary>Requests refused with 413 for a body past the limit.</summary>
+    public long RefusedBodyTooLarge => Volatile.Read(ref _refusedBodyTooLarge);
+
+    /// <summary>Requests refused with 431 for PARAMS past the limit.</summary>
+    public long RefusedParamsTooLarge => Volatile.Read(ref _refusedParamsTooLarge);
+
+    /// <summary>Connections closed for a protocol violation.</summary>
+    public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
+}
