@@ -31,6 +31,29 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void AModuleInitializerRegistersTheApplicationWithTheServer()
+    {
+        System.Reflection.Assembly assembly = GeneratorRunner.Run(GeneratorRunner.Resource("MinimalApp.cs")).AssertCleanBuild().Load();
+        System.Reflection.MethodInfo register = assembly.GetType("FastCgi.Aot.Generated.FcgiApplication", throwOnError: true)!
+            .GetMethod("Register", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!;
+        Assert.NotNull(register.GetCustomAttributes(typeof(ModuleInitializerAttribute), inherit: false).SingleOrDefault());
+        RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+
+        // Registered, Run finds an application and, asked for help, prints usage and exits 0.
+        var output = new StringWriter();
+        TextWriter previous = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            Assert.Equal(0, FcgiServer.Run(["--help"]));
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+    }
+
+    [Fact]
     public void AnAssemblyWithoutRoutesGetsNoSource()
     {
         GeneratorRun run = GeneratorRunner.Run("static class Plain { public static int One() => 1; }").AssertCleanBuild();
