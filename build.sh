@@ -8,11 +8,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 usage() {
   cat <<USAGE
 usage: ./build.sh <command>
+  run     publish samples/HelloFcgi (NativeAOT) and serve it behind nginx on 127.0.0.1:8080
   test    build the solution (warnings are errors) and run every test
 USAGE
 }
 
 case "${1:-}" in
+  run)
+    exec ./scripts/run-sample.sh
+    ;;
   test)
     dotnet build FastCgi.Aot.sln -c Release
     # The library must also build for .NET 10 (see Directory.Build.props).
