@@ -50,6 +50,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
     private int _activeCount;
     private long _lastActivity;
     private volatile bool _closing;
+    private volatile bool _midRecord;
     private bool _disposed;
     private int _shutdown;
 
@@ -144,6 +145,8 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             }
         }
 
+        // A peer stalled inside a record is waiting-for-input even with no request active yet.
+        _midRecord = !_reader.IsAtRecordBoundary;
         return true;
     }
 
@@ -341,7 +344,20 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
     private RequestContext? HandleAbort(ushort id)
     {
-        RequestContext? context = Find(id);
+        RequestContext? context;
+        lock (_tableLock)
+        {
+            context = Find(id);
+            if (context?.Phase == RequestPhase.Running)
+            {
+                // Held for EndRunningAsync: the handler may finish on another thread meanwhile,
+                // and the context must not go back to the pool while the abort still uses it.
+                context.AddHold();
+                Interlocked.Increment(ref _host.Statistics._aborted);
+                return context;
+            }
+        }
+
         if (context is null)
         {
             // FastCGI 1.0 §3.3: records for inactive ids are ignored.
@@ -349,10 +365,6 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         Interlocked.Increment(ref _host.Statistics._aborted);
-        if (context.Phase == RequestPhase.Running)
-        {
-            return context;
-        }
 
         // The handler never started: answer at once and free the id.
         WriteEndRequest(id, AppStatusFailed, FcgiProtocolStatus.RequestComplete);
@@ -538,6 +550,9 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 AppendFinal(context);
                 closeAfter = !context.Request.KeepConnection;
                 await SendAsync().ConfigureAwait(false);
+
+                // The idle timeout counts from the last answer, not from the last request read.
+                _lastActivity = Environment.TickCount64;
             }
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
@@ -796,6 +811,19 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
     /// <summary>Ends a running request now: on abort with END_REQUEST alone, on timeout with a 504 when nothing was sent yet.</summary>
     private async Task EndRunningAsync(RequestContext context, bool timedOut)
     {
+        try
+        {
+            await EndRunningCoreAsync(context, timedOut).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The hold the caller took under the table lock.
+            Release(context);
+        }
+    }
+
+    private async Task EndRunningCoreAsync(RequestContext context, bool timedOut)
+    {
         context.Response.Discard();
         bool sent = false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
@@ -828,14 +856,27 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _sendLock.Release();
         }
 
-        if (sent && RemoveFromTable(context))
+        if (!sent)
+        {
+            // The handler's own answer (or the connection's end) came first and owns the context.
+            return;
+        }
+
+        _lastActivity = Environment.TickCount64;
+        bool keepConnection = context.Request.KeepConnection;
+
+        // Free the id at once, but keep the table's hold until the token has fired: a handler that
+        // finishes inside Cancel releases its own hold, and the context must not return to the pool
+        // (and be handed to another request, whose token this would cancel) before Cancel returns.
+        // Outside the send lock: cancellation callbacks run inline and may write to the response.
+        bool removed = RemoveFromTable(context);
+        context.Cancel();
+        if (removed)
         {
             Release(context);
         }
 
-        // Outside the lock: cancellation callbacks run inline and may write to the response.
-        context.Cancel();
-        if (sent && !context.Request.KeepConnection)
+        if (!keepConnection)
         {
             CloseAfterResponse();
         }
@@ -952,9 +993,12 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                     waitingForInput = true;
                 }
                 else if (context.Phase == RequestPhase.Running && !context.EndSent &&
-                    now - context.StartedAt > (long)_options.RequestTimeout.TotalMilliseconds)
+                    now - context.StartedAt > (long)_options.RequestTimeout.TotalMilliseconds &&
+                    late is null)
                 {
+                    // Held for EndRunningAsync, which runs after the lock is let go.
                     late = context;
+                    late.AddHold();
                 }
             }
         }
@@ -966,6 +1010,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _ = EndRunningAsync(late, timedOut: true);
         }
 
+        waitingForInput |= _midRecord;
         if ((_closing && silent > 5000) ||
             (active == 0 && silent > (long)_options.IdleTimeout.TotalMilliseconds) ||
             (waitingForInput && silent > (long)_options.ReadTimeout.TotalMilliseconds))
@@ -1003,20 +1048,27 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         _closing = true;
-        List<RequestContext> orphans = [];
+        List<(RequestContext Context, bool Running)> orphans = [];
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
             _disposed = true;
             lock (_tableLock)
             {
+                // Take every request out of the table here, under the lock, keeping the table's
+                // hold: a handler that finishes meanwhile then cannot return its context to the
+                // pool (to be reused by another connection) before it is cancelled below.
                 for (int i = 0; i < _active.Length; i++)
                 {
                     if (_active[i] is { } context)
                     {
                         context.EndSent = true;
                         context.Response.Discard();
-                        orphans.Add(context);
+                        orphans.Add((context, context.Phase == RequestPhase.Running));
+                        _active[i] = null;
+                        _activeCount--;
+                        context.Phase = RequestPhase.Ended;
+                        _host.EndRequest();
                     }
                 }
             }
@@ -1029,12 +1081,16 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _sendLock.Release();
         }
 
-        foreach (RequestContext context in orphans)
+        foreach ((RequestContext context, bool running) in orphans)
         {
             Interlocked.Increment(ref _host.Statistics._aborted);
-            bool running = context.Phase == RequestPhase.Running;
             context.Cancel();
-            EndRequest(context, handlerDone: !running);
+            Release(context);
+            if (!running)
+            {
+                // The handler never ran: its hold goes too.
+                Release(context);
+            }
         }
 
         _control.Release();

@@ -66,7 +66,10 @@ internal sealed class RequestContext : IFcgiResponseSink
         }
     }
 
-    /// <summary>Drops one of the two holds on the context; true when this was the last.</summary>
+    /// <summary>Takes one more hold; only while another is held (the table's, under its lock).</summary>
+    public void AddHold() => Interlocked.Increment(ref _releaseCount);
+
+    /// <summary>Drops one hold on the context; true when this was the last.</summary>
     public bool ReleaseHold() => Interlocked.Decrement(ref _releaseCount) == 0;
 
     public void Clear()
