@@ -188,4 +188,22 @@ public sealed class ResponderTests
         Assert.Equal(Size, result.Parse().Body.Length);
         server.AssertServesFreshConnection();
     }
+
+    [Fact]
+    public async Task LargeSynchronouslyWrittenResponseToASlowReaderArrivesWhole()
+    {
+        await using TestServer server = TestServer.Start();
+        using FcgiTestClient client = server.Connect();
+        client.Socket.ReceiveBufferSize = 4096;
+        const int Size = 3_000_000;
+
+        client.SendRequest(1, "GET", $"/big-sync?bytes={Size}");
+        await Task.Delay(300);
+        TestRequestResult result = client.ReadUntilEnd(1);
+
+        byte[] body = result.Parse().Body;
+        Assert.Equal(Size, body.Length);
+        Assert.Equal((byte)((Size - 1) % 251), body[^1]);
+        server.AssertServesFreshConnection();
+    }
 }

@@ -121,6 +121,23 @@ internal sealed class TestApplication : IFcgiApplication
                 written += n;
             }
         }
+        else if (path.SequenceEqual("/big-sync"u8))
+        {
+            // Synchronous writes past the response buffer: the server must flush without async.
+            int bytes = QueryInt(request, "bytes", 1_000_000);
+            response.ContentType = "application/octet-stream";
+            byte[] chunk = new byte[8192];
+            for (int written = 0; written < bytes; written += chunk.Length)
+            {
+                int n = Math.Min(chunk.Length, bytes - written);
+                for (int i = 0; i < n; i++)
+                {
+                    chunk[i] = (byte)((written + i) % 251);
+                }
+
+                response.Write(chunk.AsSpan(0, n));
+            }
+        }
         else if (path.SequenceEqual("/params"u8))
         {
             response.ContentType = "text/plain";
