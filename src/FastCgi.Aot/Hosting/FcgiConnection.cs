@@ -786,6 +786,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 SendSync();
             }
         }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            PeerGone(context);
+        }
         finally
         {
             _sendLock.Release();
@@ -801,6 +805,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             {
                 await SendAsync().ConfigureAwait(false);
             }
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            PeerGone(context);
         }
         finally
         {
@@ -880,6 +888,18 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         {
             CloseAfterResponse();
         }
+    }
+
+    /// <summary>
+    /// A streamed send failed: the web server went away. Not the handler's error: drop the rest of
+    /// its output and close the connection, whose end cancels every request on it (FastCGI 1.0 §5.4).
+    /// Call under the send lock.
+    /// </summary>
+    private void PeerGone(RequestContext context)
+    {
+        context.Response.Discard();
+        context.Response.ClearPendingBody();
+        Abort();
     }
 
     private RequestContext? Find(ushort id)

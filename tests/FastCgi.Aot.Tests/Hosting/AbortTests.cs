@@ -113,4 +113,18 @@ public sealed class AbortTests
         server.AssertServesFreshConnection();
         server.AssertServesFreshConnection();
     }
+
+    [Fact]
+    public async Task PeerThatClosesWhileALargeResponseStreamsLeavesTheServerServing()
+    {
+        await using TestServer server = TestServer.Start();
+        using (FcgiTestClient client = server.Connect())
+        {
+            client.SendRequest(1, "GET", "/big?bytes=20000000");
+            Assert.NotNull(client.ReadRecord());
+        }
+
+        server.AssertServesFreshConnection();
+        Assert.Equal(0, server.Instance.Statistics.HandlerErrors);
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -173,6 +174,35 @@ public sealed class ListenerTests
 
         Assert.True(client.ServerClosed());
         Assert.False(client.Result(1).Ended);
+    }
+
+    [Fact]
+    public void SystemdSocketIsAdoptedWhenListenPidIsOurs()
+    {
+        string path = Path.Combine(TestServer.NewTempDirectory(), "systemd.sock");
+        using Socket listener = FcgiListeners.ListenUnix(path, (UnixFileMode)Convert.ToInt32("660", 8), 16);
+        var environment = new System.Collections.Generic.Dictionary<string, string> { ["LISTEN_PID"] = "4242", ["LISTEN_FDS"] = "1" };
+
+        using Socket? adopted = FcgiListeners.TryAdoptSystemdSocket(name => environment.GetValueOrDefault(name), 4242, (int)listener.Handle, out bool addressedToUs);
+
+        Assert.True(addressedToUs);
+        Assert.NotNull(adopted);
+    }
+
+    [Theory]
+    [InlineData("4243", "1")]
+    [InlineData("4242", "0")]
+    [InlineData("4242", null)]
+    [InlineData(null, "1")]
+    [InlineData("x", "1")]
+    public void SystemdSocketIsIgnoredWhenNotAddressedToUs(string? pid, string? fds)
+    {
+        string path = Path.Combine(TestServer.NewTempDirectory(), "systemd.sock");
+        using Socket listener = FcgiListeners.ListenUnix(path, (UnixFileMode)Convert.ToInt32("660", 8), 16);
+        var environment = new System.Collections.Generic.Dictionary<string, string?> { ["LISTEN_PID"] = pid, ["LISTEN_FDS"] = fds };
+
+        Assert.Null(FcgiListeners.TryAdoptSystemdSocket(name => environment.GetValueOrDefault(name), 4242, (int)listener.Handle, out bool addressedToUs));
+        Assert.False(addressedToUs);
     }
 
     internal static (Socket, Socket) SocketPair()
