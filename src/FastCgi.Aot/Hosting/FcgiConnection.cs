@@ -541,6 +541,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         bool closeAfter = false;
+        bool removed = false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -549,6 +550,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 _send.Reset();
                 AppendFinal(context);
                 closeAfter = !context.Request.KeepConnection;
+
+                // Free the id (and the process-wide slot) before the web server can see
+                // END_REQUEST: it may reuse the id at once (nginx always sends id 1).
+                removed = RemoveFromTable(context);
                 await SendAsync().ConfigureAwait(false);
 
                 // The idle timeout counts from the last answer, not from the last request read.
@@ -564,7 +569,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _sendLock.Release();
         }
 
-        if (RemoveFromTable(context))
+        if (removed || RemoveFromTable(context))
         {
             Release(context);
         }
@@ -621,6 +626,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                     AppendFinal(context);
                     closeAfter |= !context.Request.KeepConnection;
                 }
+
+                // Free the id before the web server can see END_REQUEST (see AwaitHandlerAsync);
+                // the table's hold is released after the send.
+                context.OwesTableRelease = RemoveFromTable(context);
             }
 
             await SendAsync().ConfigureAwait(false);
@@ -636,8 +645,9 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
         foreach (RequestContext context in _ready)
         {
-            if (RemoveFromTable(context))
+            if (context.OwesTableRelease || RemoveFromTable(context))
             {
+                context.OwesTableRelease = false;
                 Release(context);
             }
         }
@@ -834,6 +844,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
     {
         context.Response.Discard();
         bool sent = false;
+        bool removed = false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -852,6 +863,12 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 _send.Advance(FcgiRecordWriter.WriteEndRequest(end, id, AppStatusFailed, FcgiProtocolStatus.RequestComplete));
                 context.EndSent = true;
                 sent = true;
+
+                // Free the id before the web server can see END_REQUEST, but keep the table's
+                // hold until the token has fired: a handler that finishes inside Cancel releases
+                // its own hold, and the context must not return to the pool (and be handed to
+                // another request, whose token this would cancel) before Cancel returns.
+                removed = RemoveFromTable(context);
                 await SendAsync().ConfigureAwait(false);
             }
         }
@@ -873,11 +890,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         _lastActivity = Environment.TickCount64;
         bool keepConnection = context.Request.KeepConnection;
 
-        // Free the id at once, but keep the table's hold until the token has fired: a handler that
-        // finishes inside Cancel releases its own hold, and the context must not return to the pool
-        // (and be handed to another request, whose token this would cancel) before Cancel returns.
         // Outside the send lock: cancellation callbacks run inline and may write to the response.
-        bool removed = RemoveFromTable(context);
         context.Cancel();
         if (removed)
         {
@@ -969,20 +982,18 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         _closing = true;
+        _lastActivity = Environment.TickCount64;
         try
         {
             // FIN after the last END_REQUEST; the receive loop ends when the peer closes too,
-            // or the host's timer closes the socket.
-            _socket.Shutdown(SocketShutdown.Send);
+            // or the host's timer closes the socket. When the process is about to exit, do not
+            // wait for the peer: shutting down the receive side too ends the pending receive.
+            // Not Dispose: closing a socket with a receive in flight may reset the connection,
+            // and a reset can discard the response still queued for the peer.
+            _socket.Shutdown(_host.Stopping ? SocketShutdown.Both : SocketShutdown.Send);
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
-        }
-
-        _lastActivity = Environment.TickCount64;
-        if (_host.Stopping)
-        {
-            // The process is about to exit: do not wait for the peer to close.
             Abort();
         }
     }

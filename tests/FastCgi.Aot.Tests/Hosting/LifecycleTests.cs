@@ -16,8 +16,8 @@ public sealed class LifecycleTests
     {
         await using TestServer server = TestServer.Start();
         using FcgiTestClient client = server.Connect();
-        client.SendRequest(1, "GET", "/slow?ms=300");
-        await Task.Delay(50);
+        client.SendRequest(1, "GET", "/slow?ms=300&key=stop-inflight");
+        await TestApplication.ProbeFor("stop-inflight").Started.Task.WaitAsync(s_wait);
 
         Task stop = server.Instance.StopAsync();
         TestRequestResult result = client.ReadUntilEnd(1);
@@ -57,11 +57,10 @@ public sealed class LifecycleTests
     {
         await using TestServer server = TestServer.Start();
         using FcgiTestClient client = server.Connect();
-        client.SendRequest(1, "GET", "/slow?ms=400");
-        await Task.Delay(50);
+        client.SendRequest(1, "GET", "/slow?ms=400&key=stop-busy");
+        await TestApplication.ProbeFor("stop-busy").Started.Task.WaitAsync(s_wait);
 
         Task stop = server.Instance.StopAsync();
-        await Task.Delay(50);
         client.SendRequest(2, "GET", "/hello");
 
         Assert.Equal(FcgiProtocolStatus.Overloaded, client.ReadUntilEnd(2).ProtocolStatus);

@@ -313,4 +313,21 @@ public sealed class ProtocolTests
         Assert.Equal("slept 1\n", client.Get("/slow?ms=1", id: 2).Parse().BodyText);
         Assert.Equal("Hello, world!\n", client.Get("/hello", id: 3).Parse().BodyText);
     }
+
+    [Fact]
+    public async Task IdReusedTheMomentEndRequestArrivesStartsANewRequest()
+    {
+        await using TestServer server = TestServer.Start(o => o.MaxRequests = 1);
+        using FcgiTestClient client = server.Connect();
+
+        // nginx's pattern: always id 1, the next BEGIN_REQUEST right after END_REQUEST. The id and
+        // the process-wide slot must be free by the time END_REQUEST is on the wire.
+        for (int i = 0; i < 300; i++)
+        {
+            client.Results.Clear();
+            TestRequestResult result = client.Get(i % 2 == 0 ? "/yield" : "/hello", id: 1);
+            Assert.Equal(FcgiProtocolStatus.RequestComplete, result.ProtocolStatus);
+            Assert.Equal(200, result.Parse().Status);
+        }
+    }
 }

@@ -60,6 +60,11 @@ internal sealed class TestApplication : IFcgiApplication
         else if (path.SequenceEqual("/slow"u8))
         {
             int ms = QueryInt(request, "ms", 100);
+            if (Query(request, "key") is { } key)
+            {
+                ProbeFor(key).Started.TrySetResult();
+            }
+
             await Task.Delay(ms, request.Aborted).ConfigureAwait(false);
             response.ContentType = "text/plain";
             response.Write(string.Create(CultureInfo.InvariantCulture, $"slept {ms}\n"));
@@ -93,6 +98,12 @@ internal sealed class TestApplication : IFcgiApplication
             await probe.Cancelled.Task.ConfigureAwait(false);
             response.Write("late answer\n"u8);
             probe.Finished.TrySetResult();
+        }
+        else if (path.SequenceEqual("/yield"u8))
+        {
+            // Completes asynchronously, on another thread than the connection's receive loop.
+            await Task.Yield();
+            response.Write("yielded\n"u8);
         }
         else if (path.SequenceEqual("/throw"u8))
         {
