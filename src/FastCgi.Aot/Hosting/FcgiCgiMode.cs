@@ -22,8 +22,23 @@ internal static class FcgiCgiMode
             parameters.Add(new KeyValuePair<string, string>((string)entry.Key, (string?)entry.Value ?? ""));
         }
 
+        return Run<TApp>(options, parameters, input, output, Console.Error);
+    }
+
+    /// <summary>Serves one request from the given CGI environment; testable without touching the process's.</summary>
+    public static int Run<TApp>(FcgiServerOptions options, IReadOnlyList<KeyValuePair<string, string>> parameters, Stream input, Stream output, TextWriter error)
+        where TApp : IFcgiApplication
+    {
+        string? declared = null;
+        foreach (KeyValuePair<string, string> parameter in parameters)
+        {
+            if (parameter.Key == "CONTENT_LENGTH")
+            {
+                declared = parameter.Value;
+            }
+        }
+
         long contentLength = 0;
-        string? declared = Environment.GetEnvironmentVariable("CONTENT_LENGTH");
         if (!string.IsNullOrEmpty(declared) && (!long.TryParse(declared, out contentLength) || contentLength < 0))
         {
             return WriteError(output, 400, "Bad CONTENT_LENGTH.\n");
@@ -55,7 +70,7 @@ internal static class FcgiCgiMode
         }
         catch (Exception exception)
         {
-            Console.Error.WriteLine($"fastcgi: unhandled exception in {exchange.Request.GetMethodString()} {exchange.Request.GetPathString()}: {exception}");
+            error.WriteLine($"fastcgi: unhandled exception in {exchange.Request.GetMethodString()} {exchange.Request.GetPathString()}: {exception}");
             return WriteError(output, 500, "Internal Server Error\n");
         }
 

@@ -50,6 +50,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
     private int _activeCount;
     private long _lastActivity;
     private volatile bool _closing;
+    private volatile bool _midRecord;
     private bool _disposed;
     private int _shutdown;
 
@@ -144,6 +145,8 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             }
         }
 
+        // A peer stalled inside a record is waiting-for-input even with no request active yet.
+        _midRecord = !_reader.IsAtRecordBoundary;
         return true;
     }
 
@@ -341,7 +344,20 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
     private RequestContext? HandleAbort(ushort id)
     {
-        RequestContext? context = Find(id);
+        RequestContext? context;
+        lock (_tableLock)
+        {
+            context = Find(id);
+            if (context?.Phase == RequestPhase.Running)
+            {
+                // Held for EndRunningAsync: the handler may finish on another thread meanwhile,
+                // and the context must not go back to the pool while the abort still uses it.
+                context.AddHold();
+                Interlocked.Increment(ref _host.Statistics._aborted);
+                return context;
+            }
+        }
+
         if (context is null)
         {
             // FastCGI 1.0 §3.3: records for inactive ids are ignored.
@@ -349,10 +365,6 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         Interlocked.Increment(ref _host.Statistics._aborted);
-        if (context.Phase == RequestPhase.Running)
-        {
-            return context;
-        }
 
         // The handler never started: answer at once and free the id.
         WriteEndRequest(id, AppStatusFailed, FcgiProtocolStatus.RequestComplete);
@@ -529,6 +541,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         bool closeAfter = false;
+        bool removed = false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -537,7 +550,14 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 _send.Reset();
                 AppendFinal(context);
                 closeAfter = !context.Request.KeepConnection;
+
+                // Free the id (and the process-wide slot) before the web server can see
+                // END_REQUEST: it may reuse the id at once (nginx always sends id 1).
+                removed = RemoveFromTable(context);
                 await SendAsync().ConfigureAwait(false);
+
+                // The idle timeout counts from the last answer, not from the last request read.
+                _lastActivity = Environment.TickCount64;
             }
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
@@ -549,7 +569,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _sendLock.Release();
         }
 
-        if (RemoveFromTable(context))
+        if (removed || RemoveFromTable(context))
         {
             Release(context);
         }
@@ -606,6 +626,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                     AppendFinal(context);
                     closeAfter |= !context.Request.KeepConnection;
                 }
+
+                // Free the id before the web server can see END_REQUEST (see AwaitHandlerAsync);
+                // the table's hold is released after the send.
+                context.OwesTableRelease = RemoveFromTable(context);
             }
 
             await SendAsync().ConfigureAwait(false);
@@ -621,8 +645,9 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
         foreach (RequestContext context in _ready)
         {
-            if (RemoveFromTable(context))
+            if (context.OwesTableRelease || RemoveFromTable(context))
             {
+                context.OwesTableRelease = false;
                 Release(context);
             }
         }
@@ -759,6 +784,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 await SendAsync().ConfigureAwait(false);
             }
         }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            PeerGone(context);
+        }
         finally
         {
             _sendLock.Release();
@@ -768,8 +797,22 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
     /// <summary>Ends a running request now: on abort with END_REQUEST alone, on timeout with a 504 when nothing was sent yet.</summary>
     private async Task EndRunningAsync(RequestContext context, bool timedOut)
     {
+        try
+        {
+            await EndRunningCoreAsync(context, timedOut).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The hold the caller took under the table lock.
+            Release(context);
+        }
+    }
+
+    private async Task EndRunningCoreAsync(RequestContext context, bool timedOut)
+    {
         context.Response.Discard();
         bool sent = false;
+        bool removed = false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -788,6 +831,12 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 _send.Advance(FcgiRecordWriter.WriteEndRequest(end, id, AppStatusFailed, FcgiProtocolStatus.RequestComplete));
                 context.EndSent = true;
                 sent = true;
+
+                // Free the id before the web server can see END_REQUEST, but keep the table's
+                // hold until the token has fired: a handler that finishes inside Cancel releases
+                // its own hold, and the context must not return to the pool (and be handed to
+                // another request, whose token this would cancel) before Cancel returns.
+                removed = RemoveFromTable(context);
                 await SendAsync().ConfigureAwait(false);
             }
         }
@@ -800,17 +849,38 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _sendLock.Release();
         }
 
-        if (sent && RemoveFromTable(context))
+        if (!sent)
+        {
+            // The handler's own answer (or the connection's end) came first and owns the context.
+            return;
+        }
+
+        _lastActivity = Environment.TickCount64;
+        bool keepConnection = context.Request.KeepConnection;
+
+        // Outside the send lock: cancellation callbacks run inline and may write to the response.
+        context.Cancel();
+        if (removed)
         {
             Release(context);
         }
 
-        // Outside the lock: cancellation callbacks run inline and may write to the response.
-        context.Cancel();
-        if (sent && !context.Request.KeepConnection)
+        if (!keepConnection)
         {
             CloseAfterResponse();
         }
+    }
+
+    /// <summary>
+    /// A streamed send failed: the web server went away. Not the handler's error: drop the rest of
+    /// its output and close the connection, whose end cancels every request on it (FastCGI 1.0 §5.4).
+    /// Call under the send lock.
+    /// </summary>
+    private void PeerGone(RequestContext context)
+    {
+        context.Response.Discard();
+        context.Response.ClearPendingBody();
+        Abort();
     }
 
     private RequestContext? Find(ushort id)
@@ -880,20 +950,18 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         _closing = true;
+        _lastActivity = Environment.TickCount64;
         try
         {
             // FIN after the last END_REQUEST; the receive loop ends when the peer closes too,
-            // or the host's timer closes the socket.
-            _socket.Shutdown(SocketShutdown.Send);
+            // or the host's timer closes the socket. When the process is about to exit, do not
+            // wait for the peer: shutting down the receive side too ends the pending receive.
+            // Not Dispose: closing a socket with a receive in flight may reset the connection,
+            // and a reset can discard the response still queued for the peer.
+            _socket.Shutdown(_host.Stopping ? SocketShutdown.Both : SocketShutdown.Send);
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
-        }
-
-        _lastActivity = Environment.TickCount64;
-        if (_host.Stopping)
-        {
-            // The process is about to exit: do not wait for the peer to close.
             Abort();
         }
     }
@@ -924,9 +992,12 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                     waitingForInput = true;
                 }
                 else if (context.Phase == RequestPhase.Running && !context.EndSent &&
-                    now - context.StartedAt > (long)_options.RequestTimeout.TotalMilliseconds)
+                    now - context.StartedAt > (long)_options.RequestTimeout.TotalMilliseconds &&
+                    late is null)
                 {
+                    // Held for EndRunningAsync, which runs after the lock is let go.
                     late = context;
+                    late.AddHold();
                 }
             }
         }
@@ -938,6 +1009,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _ = EndRunningAsync(late, timedOut: true);
         }
 
+        waitingForInput |= _midRecord;
         if ((_closing && silent > 5000) ||
             (active == 0 && silent > (long)_options.IdleTimeout.TotalMilliseconds) ||
             (waitingForInput && silent > (long)_options.ReadTimeout.TotalMilliseconds))
@@ -975,20 +1047,27 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         }
 
         _closing = true;
-        List<RequestContext> orphans = [];
+        List<(RequestContext Context, bool Running)> orphans = [];
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
             _disposed = true;
             lock (_tableLock)
             {
+                // Take every request out of the table here, under the lock, keeping the table's
+                // hold: a handler that finishes meanwhile then cannot return its context to the
+                // pool (to be reused by another connection) before it is cancelled below.
                 for (int i = 0; i < _active.Length; i++)
                 {
                     if (_active[i] is { } context)
                     {
                         context.EndSent = true;
                         context.Response.Discard();
-                        orphans.Add(context);
+                        orphans.Add((context, context.Phase == RequestPhase.Running));
+                        _active[i] = null;
+                        _activeCount--;
+                        context.Phase = RequestPhase.Ended;
+                        _host.EndRequest();
                     }
                 }
             }
@@ -1001,12 +1080,16 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             _sendLock.Release();
         }
 
-        foreach (RequestContext context in orphans)
+        foreach ((RequestContext context, bool running) in orphans)
         {
             Interlocked.Increment(ref _host.Statistics._aborted);
-            bool running = context.Phase == RequestPhase.Running;
             context.Cancel();
-            EndRequest(context, handlerDone: !running);
+            Release(context);
+            if (!running)
+            {
+                // The handler never ran: its hold goes too.
+                Release(context);
+            }
         }
 
         _control.Release();

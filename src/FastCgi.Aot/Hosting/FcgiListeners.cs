@@ -160,21 +160,39 @@ internal static class FcgiListeners
     /// <summary>The socket systemd passed (LISTEN_PID is this process and LISTEN_FDS is at least 1), or null.</summary>
     public static Socket? TryAdoptSystemdSocket()
     {
-        if (Environment.GetEnvironmentVariable("LISTEN_PID") is not { } pid ||
+        Socket? socket = TryAdoptSystemdSocket(Environment.GetEnvironmentVariable, Environment.ProcessId, SystemdFirstDescriptor, out bool addressedToUs);
+        if (addressedToUs)
+        {
+            // sd_listen_fds(3) unsets these so that children do not take the sockets for theirs.
+            Environment.SetEnvironmentVariable("LISTEN_PID", null);
+            Environment.SetEnvironmentVariable("LISTEN_FDS", null);
+            Environment.SetEnvironmentVariable("LISTEN_FDNAMES", null);
+        }
+
+        return socket;
+    }
+
+    /// <summary>
+    /// The socket systemd passed when LISTEN_PID names <paramref name="processId"/> and LISTEN_FDS
+    /// is at least 1: the listening socket on <paramref name="firstDescriptor"/>. Reads the
+    /// environment through <paramref name="environment"/> so it can be tested without changing
+    /// the process's.
+    /// </summary>
+    public static Socket? TryAdoptSystemdSocket(Func<string, string?> environment, int processId, int firstDescriptor, out bool addressedToUs)
+    {
+        addressedToUs = false;
+        if (environment("LISTEN_PID") is not { } pid ||
             !int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int listenPid) ||
-            listenPid != Environment.ProcessId ||
-            Environment.GetEnvironmentVariable("LISTEN_FDS") is not { } fds ||
+            listenPid != processId ||
+            environment("LISTEN_FDS") is not { } fds ||
             !int.TryParse(fds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) ||
             count < 1)
         {
             return null;
         }
 
-        // sd_listen_fds(3) unsets these so that children do not take the sockets for theirs.
-        Environment.SetEnvironmentVariable("LISTEN_PID", null);
-        Environment.SetEnvironmentVariable("LISTEN_FDS", null);
-        Environment.SetEnvironmentVariable("LISTEN_FDNAMES", null);
-        return TryAdoptListeningSocket(SystemdFirstDescriptor);
+        addressedToUs = true;
+        return TryAdoptListeningSocket(firstDescriptor);
     }
 
     public static string Describe(Socket socket) => socket.LocalEndPoint switch

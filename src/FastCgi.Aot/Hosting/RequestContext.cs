@@ -32,6 +32,9 @@ internal sealed class RequestContext : IFcgiResponseSink
     /// <summary>True once END_REQUEST went out (or the connection died): nothing more is sent for this request. Guarded by the connection's send lock.</summary>
     public bool EndSent { get; set; }
 
+    /// <summary>Taken out of the connection's table before its END_REQUEST was sent; the table's hold is still to be released.</summary>
+    public bool OwesTableRelease { get; set; }
+
     public ushort RequestId => Request.RequestId;
 
     public void Begin(IConnectionOutput connection, ushort requestId, FcgiRole role, bool keepConnection)
@@ -66,7 +69,10 @@ internal sealed class RequestContext : IFcgiResponseSink
         }
     }
 
-    /// <summary>Drops one of the two holds on the context; true when this was the last.</summary>
+    /// <summary>Takes one more hold; only while another is held (the table's, under its lock).</summary>
+    public void AddHold() => Interlocked.Increment(ref _releaseCount);
+
+    /// <summary>Drops one hold on the context; true when this was the last.</summary>
     public bool ReleaseHold() => Interlocked.Decrement(ref _releaseCount) == 0;
 
     public void Clear()
@@ -77,6 +83,7 @@ internal sealed class RequestContext : IFcgiResponseSink
         Phase = RequestPhase.Ended;
         Rejection = 0;
         EndSent = false;
+        OwesTableRelease = false;
     }
 
     ValueTask IFcgiResponseSink.FlushAsync(FcgiResponse response, CancellationToken cancellationToken) =>

@@ -1,0 +1,121 @@
+using System;
+using System.IO;
+using System.Collections.Generic;
+using System.Net;
+using FastCgi.Aot.Hosting;
+
+namespace FastCgi.Aot.Tests.Hosting;
+
+public sealed class CommandLineTests
+{
+    private static FcgiServerOptions Parse(string[] args, Dictionary<string, string>? environment = null)
+    {
+        var options = new FcgiServerOptions();
+        Assert.True(FcgiCommandLine.TryParse(args, name => environment is not null && environment.TryGetValue(name, out string? value) ? value : null, options));
+        return options;
+    }
+
+    private static FcgiStartupException Fails(string[] args, Dictionary<string, string>? environment = null) =>
+        Assert.Throws<FcgiStartupException>(() => FcgiCommandLine.TryParse(args, name => environment is not null && environment.TryGetValue(name, out string? value) ? value : null, new FcgiServerOptions()));
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void HelpReturnsFalse(string flag)
+    {
+        Assert.False(FcgiCommandLine.TryParse([flag], _ => null, new FcgiServerOptions()));
+    }
+
+    [Fact]
+    public void UsageListsEveryFlag()
+    {
+        foreach (string flag in new[] { "--socket", "--socket-mode", "--tcp", "--max-connections", "--max-requests", "--max-requests-per-connection", "--max-params-bytes", "--max-body-bytes", "--idle-timeout", "--read-timeout", "--request-timeout", "--shutdown-timeout", "--backlog", "--verbose", "--help" })
+        {
+            Assert.Contains(flag, FcgiCommandLine.Usage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void SocketAndModeAreParsed()
+    {
+        FcgiServerOptions options = Parse(["--socket", "/run/app.sock", "--socket-mode=0600"]);
+
+        Assert.Equal("/run/app.sock", options.UnixSocketPath);
+        Assert.Equal((UnixFileMode)Convert.ToInt32("600", 8), options.UnixSocketMode);
+    }
+
+    [Fact]
+    public void TcpIsParsed()
+    {
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9000), Parse(["--tcp", "127.0.0.1:9000"]).TcpEndPoint);
+        Assert.Equal(new IPEndPoint(IPAddress.IPv6Loopback, 9001), Parse(["--tcp=[::1]:9001"]).TcpEndPoint);
+    }
+
+    [Fact]
+    public void LimitsAndTimeoutsAreParsed()
+    {
+        FcgiServerOptions options = Parse(["--max-connections", "5", "--max-requests", "6", "--max-requests-per-connection", "1", "--max-params-bytes", "999", "--max-body-bytes", "0", "--idle-timeout", "1.5", "--read-timeout", "2", "--request-timeout", "3", "--shutdown-timeout", "0", "--backlog", "8", "--verbose"]);
+
+        Assert.Equal(5, options.MaxConnections);
+        Assert.Equal(6, options.MaxRequests);
+        Assert.Equal(1, options.MaxRequestsPerConnection);
+        Assert.Equal(999, options.MaxParamsBytes);
+        Assert.Equal(0, options.MaxBodyBytes);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), options.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ReadTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.RequestTimeout);
+        Assert.Equal(TimeSpan.Zero, options.ShutdownTimeout);
+        Assert.Equal(8, options.Backlog);
+        Assert.True(options.Verbose);
+    }
+
+    [Fact]
+    public void EnvironmentSuppliesTheSocketAndWebServerAddresses()
+    {
+        FcgiServerOptions options = Parse([], new() { ["FCGI_SOCKET"] = "/tmp/x.sock", ["FCGI_WEB_SERVER_ADDRS"] = "127.0.0.1, 10.0.0.2" });
+
+        Assert.Equal("/tmp/x.sock", options.UnixSocketPath);
+        Assert.Equal([IPAddress.Loopback, IPAddress.Parse("10.0.0.2")], options.AllowedPeerAddresses);
+    }
+
+    [Fact]
+    public void FlagWinsOverEnvironment()
+    {
+        Assert.Equal("/flag.sock", Parse(["--socket", "/flag.sock"], new() { ["FCGI_SOCKET"] = "/env.sock" }).UnixSocketPath);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("stray")]
+    [InlineData("--socket")]
+    [InlineData("--socket-mode", "999")]
+    [InlineData("--socket-mode", "12345")]
+    [InlineData("--tcp", "nohost")]
+    [InlineData("--tcp", "127.0.0.1:99999")]
+    [InlineData("--max-connections", "0")]
+    [InlineData("--max-connections", "-1")]
+    [InlineData("--max-connections", "ten")]
+    [InlineData("--max-requests-per-connection", "70000")]
+    [InlineData("--idle-timeout", "0")]
+    [InlineData("--request-timeout", "-3")]
+    [InlineData("--socket", "/a.sock", "--tcp", "127.0.0.1:9000")]
+    public void BadArgumentsFailWithExitCode2AndAMessage(params string[] args)
+    {
+        FcgiStartupException exception = Fails(args);
+
+        Assert.Equal(2, exception.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(exception.Message));
+    }
+
+    [Fact]
+    public void BadWebServerAddressFailsWithExitCode2()
+    {
+        Assert.Equal(2, Fails([], new() { ["FCGI_WEB_SERVER_ADDRS"] = "127.0.0.1,not-an-ip" }).ExitCode);
+    }
+
+    [Fact]
+    public void UnknownFlagMessageNamesTheFlag()
+    {
+        Assert.Contains("--bogus", Fails(["--bogus"]).Message, StringComparison.Ordinal);
+    }
+}

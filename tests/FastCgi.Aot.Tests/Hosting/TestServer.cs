@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using FastCgi.Aot.Hosting;
+
+namespace FastCgi.Aot.Tests.Hosting;
+
+/// <summary>A server on a fresh temporary Unix socket, stopped by <c>await using</c>.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private static int s_counter;
+
+    private TestServer(FcgiServerInstance instance, FcgiServerOptions options, string directory, StringWriter log)
+    {
+        Instance = instance;
+        Options = options;
+        Directory = directory;
+        LogWriter = log;
+    }
+
+    public FcgiServerInstance Instance { get; }
+
+    public FcgiServerOptions Options { get; }
+
+    public string Directory { get; }
+
+    public string SocketPath => Options.UnixSocketPath!;
+
+    private StringWriter LogWriter { get; }
+
+    /// <summary>What the server logged (its stderr).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (LogWriter)
+            {
+                return LogWriter.ToString();
+            }
+        }
+    }
+
+    public static string NewTempDirectory()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"fcgi-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
+        System.IO.Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    public static TestServer Start(Action<FcgiServerOptions>? configure = null)
+    {
+        string directory = NewTempDirectory();
+        var log = new StringWriter();
+        var options = new FcgiServerOptions
+        {
+            UnixSocketPath = Path.Combine(directory, "app.sock"),
+            Log = TextWriter.Synchronized(log),
+            Verbose = true,
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        };
+        configure?.Invoke(options);
+        FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
+        return new TestServer(instance, options, directory, log);
+    }
+
+    public FcgiTestClient Connect() => FcgiTestClient.Connect(SocketPath);
+
+    /// <summary>A fresh connection still gets a correct answer: run after every bad-input test.</summary>
+    public void AssertServesFreshConnection()
+    {
+        using FcgiTestClient client = Connect();
+        CgiResponse response = client.Get("/hello").Parse();
+        Assert.Equal(200, response.Status);
+        Assert.Equal("Hello, world!\n", response.BodyText);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task stop = Instance.StopAsync();
+        Task finished = await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(15))).ConfigureAwait(false);
+        Assert.True(finished == stop, "the server did not stop within 15 s");
+        await stop.ConfigureAwait(false);
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
