@@ -6,7 +6,6 @@ namespace FastCgi.Aot.Generators;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "FastCgi.Aot";
-    private const string HelpLink = "https://github.com/fastcgi-aot/fastcgi-aot/blob/main/docs/handlers.md#diagnostics";
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
         "FCGI001",
@@ -73,6 +72,8 @@ internal static class DiagnosticDescriptors
         "Invalid route method",
         "The method '{0}' of handler '{1}' is not an HTTP method token: use GET, POST, PUT, DELETE, PATCH or another method of letters");
 
+    // No help link: the project has no public address yet, and a link to a page that does not exist
+    // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink + "-" + id.ToLowerInvariant());
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: null);
 }

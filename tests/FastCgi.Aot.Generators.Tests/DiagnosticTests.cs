@@ -167,7 +167,7 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal(locatedText, text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
-        Assert.StartsWith("https://", diagnostic.Descriptor.HelpLinkUri, System.StringComparison.Ordinal);
+        Assert.Empty(diagnostic.Descriptor.HelpLinkUri);
         return diagnostic;
     }
 }
