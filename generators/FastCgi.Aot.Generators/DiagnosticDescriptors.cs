@@ -6,12 +6,11 @@ namespace FastCgi.Aot.Generators;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "FastCgi.Aot";
-    private const string HelpLink = "https://github.com/fastcgi-aot/fastcgi-aot/blob/main/docs/handlers.md#diagnostics";
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
         "FCGI001",
         "Unsupported handler parameter type",
-        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]); ref, out, in and params are not supported");
+        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Create(
         "FCGI002",
@@ -61,7 +60,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MultipleBodyParameters = Create(
         "FCGI011",
         "More than one body parameter",
-        "Parameters '{0}' and '{1}' of handler '{2}' both bind the request body: keep one");
+        "Parameters '{0}' and '{1}' of handler '{2}' both bind the {3}: keep one");
 
     public static readonly DiagnosticDescriptor HandlerIsGeneric = Create(
         "FCGI012",
@@ -73,6 +72,28 @@ internal static class DiagnosticDescriptors
         "Invalid route method",
         "The method '{0}' of handler '{1}' is not an HTTP method token: use GET, POST, PUT, DELETE, PATCH or another method of letters");
 
+    public static readonly DiagnosticDescriptor DuplicateRoleHandler = Create(
+        "FCGI014",
+        "More than one handler for a role",
+        "Handler '{0}' is marked [{1}], but handler '{2}' already handles the {3} role: an assembly has one handler per role, so keep one");
+
+    public static readonly DiagnosticDescriptor DataParameterOutsideFilter = Create(
+        "FCGI015",
+        "DATA parameter outside a filter",
+        "Parameter '{0}' of handler '{1}' is marked [FcgiData], but only the [FcgiFilter] handler receives the DATA stream: remove the attribute, or mark the handler [FcgiFilter]");
+
+    public static readonly DiagnosticDescriptor ParameterSourceNotInRole = Create(
+        "FCGI016",
+        "Parameter source absent from the handler's role",
+        "Parameter '{0}' of handler '{1}' binds {2}, which a request of the {3} role does not carry: {4}");
+
+    public static readonly DiagnosticDescriptor HandlerHasMoreThanOneRole = Create(
+        "FCGI017",
+        "Handler has more than one role",
+        "Handler '{0}' is marked both [{1}] and [{2}]: a method handles one role, so move one of them to another method");
+
+    // No help link: the project has no public address yet, and a link to a page that does not exist
+    // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink + "-" + id.ToLowerInvariant());
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: null);
 }

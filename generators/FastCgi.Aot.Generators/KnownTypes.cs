@@ -8,6 +8,9 @@ internal static class KnownTypes
     public const string FcgiParamAttribute = "FastCgi.Aot.FcgiParamAttribute";
     public const string FcgiHeaderAttribute = "FastCgi.Aot.FcgiHeaderAttribute";
     public const string FcgiBodyAttribute = "FastCgi.Aot.FcgiBodyAttribute";
+    public const string FcgiAuthorizerAttribute = "FastCgi.Aot.FcgiAuthorizerAttribute";
+    public const string FcgiFilterAttribute = "FastCgi.Aot.FcgiFilterAttribute";
+    public const string FcgiDataAttribute = "FastCgi.Aot.FcgiDataAttribute";
     public const string FcgiJsonContextAttribute = "FastCgi.Aot.FcgiJsonContextAttribute";
     public const string FcgiRequest = "FastCgi.Aot.FcgiRequest";
     public const string FcgiResponse = "FastCgi.Aot.FcgiResponse";

@@ -32,11 +32,28 @@ internal sealed partial class RouteGenerator
         {
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
-                return new HandlerModel(ImmutableEquatableArray<RouteModel>.Empty, ImmutableEquatableArray<DiagnosticInfo>.Empty, ImmutableEquatableArray<RouteSite>.Empty);
+                return HandlerModel.FromDiagnostics(ImmutableEquatableArray<DiagnosticInfo>.Empty);
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
             return parser.ParseHandler(method, syntax, context.Attributes, cancellationToken);
+        }
+
+        public static HandlerModel ParseAuthorizer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            ParseRole(context, HandlerRole.Authorizer, cancellationToken);
+
+        public static HandlerModel ParseFilter(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+            ParseRole(context, HandlerRole.Filter, cancellationToken);
+
+        private static HandlerModel ParseRole(GeneratorAttributeSyntaxContext context, HandlerRole role, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax || context.Attributes.Length == 0)
+            {
+                return HandlerModel.FromDiagnostics(ImmutableEquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            var parser = new Parser(context.SemanticModel.Compilation);
+            return parser.ParseRoleHandler(method, syntax, context.Attributes[0], role, cancellationToken);
         }
 
         /// <summary>Reads <c>[assembly: FcgiJsonContext(typeof(T))]</c> and the <c>[JsonSerializable]</c> types of T.</summary>
@@ -146,7 +163,7 @@ internal sealed partial class RouteGenerator
                 }
 
                 var routeJson = new List<string>(jsonTypes);
-                List<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, routeJson);
+                List<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, routeJson, HandlerRole.Responder);
                 if (parameters is null || !routeValid || result is null)
                 {
                     continue;
@@ -165,8 +182,73 @@ internal sealed partial class RouteGenerator
                 sites.Add(new RouteSite(httpMethod, template!, route.Shape, displayName, routeJson.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation)));
             }
 
-            return new HandlerModel(routes.ToImmutableEquatableArray(), _diagnostics.ToImmutableEquatableArray(), sites.ToImmutableEquatableArray());
+            // A method with a role attribute too is reported by that attribute's parse (FCGI017) and
+            // left out here, as every handler with an error is.
+            if (HasAttribute(method, KnownTypes.FcgiAuthorizerAttribute) || HasAttribute(method, KnownTypes.FcgiFilterAttribute))
+            {
+                return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
+            }
+
+            return new HandlerModel(
+                routes.ToImmutableEquatableArray(),
+                ImmutableEquatableArray<RoleHandlerModel>.Empty,
+                _diagnostics.ToImmutableEquatableArray(),
+                sites.ToImmutableEquatableArray(),
+                ImmutableEquatableArray<RoleSite>.Empty);
         }
+
+        private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
+        {
+            string displayName = method.ContainingType.Name + "." + method.Name;
+            Location location = syntax.Identifier.GetLocation();
+            Location attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
+            bool valid = CheckMethod(method, syntax, displayName, location);
+
+            // One method, one role: the roles answer differently (an authorizer's 200 lets the request
+            // through rather than serving it) and routes bind path segments the others have no template
+            // for. The attribute later in [FcgiRoute], [FcgiAuthorizer], [FcgiFilter] reports the pair,
+            // so each pair is reported once; every parse leaves the method out.
+            string? earlier = HasAttribute(method, KnownTypes.FcgiRouteAttribute) ? "FcgiRoute"
+                : role == HandlerRole.Filter && HasAttribute(method, KnownTypes.FcgiAuthorizerAttribute) ? "FcgiAuthorizer"
+                : null;
+            if (earlier is not null)
+            {
+                Report(DiagnosticDescriptors.HandlerHasMoreThanOneRole, attributeLocation, displayName, earlier, AttributeName(role));
+                valid = false;
+            }
+
+            if (role == HandlerRole.Authorizer && HasAttribute(method, KnownTypes.FcgiFilterAttribute))
+            {
+                valid = false;
+            }
+
+            var jsonTypes = new List<string>();
+            ResultModel? result = ParseResult(method, displayName, location, jsonTypes);
+            List<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), jsonTypes, role);
+            if (!valid || result is null || parameters is null)
+            {
+                return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
+            }
+
+            string containingType = method.ContainingType.ToDisplayString(s_keyFormat);
+            string signature = $"{containingType}.{method.Name}({string.Join(", ", parameters.Select(static p => p.TypeName))})";
+            var handler = new RoleHandlerModel(role, containingType, method.Name, displayName, signature, parameters.ToImmutableEquatableArray(), result);
+            var site = new RoleSite(role, signature, displayName, jsonTypes.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation));
+            return new HandlerModel(
+                ImmutableEquatableArray<RouteModel>.Empty,
+                new[] { handler }.ToImmutableEquatableArray(),
+                _diagnostics.ToImmutableEquatableArray(),
+                ImmutableEquatableArray<RouteSite>.Empty,
+                new[] { site }.ToImmutableEquatableArray());
+        }
+
+        /// <summary>The attribute that marks a handler of <paramref name="role"/>, without its suffix.</summary>
+        public static string AttributeName(HandlerRole role) => role switch
+        {
+            HandlerRole.Authorizer => "FcgiAuthorizer",
+            HandlerRole.Filter => "FcgiFilter",
+            _ => "FcgiRoute",
+        };
 
         private bool CheckMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string displayName, Location location)
         {
@@ -310,16 +392,18 @@ internal sealed partial class RouteGenerator
             string template,
             string httpMethod,
             List<SegmentModel> segments,
-            List<string> jsonTypes)
+            List<string> jsonTypes,
+            HandlerRole role)
         {
             var result = new List<ParameterModel>();
             bool valid = true;
             string? bodyParameter = null;
+            string? dataParameter = null;
             var boundSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (IParameterSymbol parameter in method.Parameters)
             {
                 Location location = parameter.Locations.FirstOrDefault() ?? Location.None;
-                ParameterModel? model = ParseParameter(parameter, displayName, httpMethod, segments, location);
+                ParameterModel? model = ParseParameter(parameter, displayName, httpMethod, segments, location, role);
                 if (model is null)
                 {
                     valid = false;
@@ -335,11 +419,22 @@ internal sealed partial class RouteGenerator
                 {
                     if (bodyParameter is not null)
                     {
-                        Report(DiagnosticDescriptors.MultipleBodyParameters, location, bodyParameter, parameter.Name, displayName);
+                        Report(DiagnosticDescriptors.MultipleBodyParameters, location, bodyParameter, parameter.Name, displayName, "request body");
                         valid = false;
                     }
 
                     bodyParameter = parameter.Name;
+                }
+
+                if (model.Source == BindingSource.Data)
+                {
+                    if (dataParameter is not null)
+                    {
+                        Report(DiagnosticDescriptors.MultipleBodyParameters, location, dataParameter, parameter.Name, displayName, "DATA stream");
+                        valid = false;
+                    }
+
+                    dataParameter = parameter.Name;
                 }
 
                 if (model.Kind == ValueKind.Json)
@@ -362,7 +457,7 @@ internal sealed partial class RouteGenerator
             return valid ? result : null;
         }
 
-        private ParameterModel? ParseParameter(IParameterSymbol parameter, string displayName, string httpMethod, List<SegmentModel> segments, Location location)
+        private ParameterModel? ParseParameter(IParameterSymbol parameter, string displayName, string httpMethod, List<SegmentModel> segments, Location location, HandlerRole role)
         {
             ITypeSymbol type = parameter.Type;
             string typeName = type.ToDisplayString(s_typeFormat);
@@ -387,6 +482,7 @@ internal sealed partial class RouteGenerator
             AttributeData? param = FindAttribute(parameter, KnownTypes.FcgiParamAttribute);
             AttributeData? header = FindAttribute(parameter, KnownTypes.FcgiHeaderAttribute);
             bool body = FindAttribute(parameter, KnownTypes.FcgiBodyAttribute) is not null;
+            bool data = FindAttribute(parameter, KnownTypes.FcgiDataAttribute) is not null;
 
             ITypeSymbol valueType = UnwrapNullable(type, out bool nullableValue);
             string valueTypeName = valueType.ToDisplayString(s_keyFormat);
@@ -405,11 +501,32 @@ internal sealed partial class RouteGenerator
                 _ => ValueKind.None,
             };
 
-            int attributeCount = (query is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0);
+            int attributeCount = (query is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0) + (data ? 1 : 0);
             if (attributeCount > 1)
             {
-                Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "it has more than one of [FcgiQuery], [FcgiParam], [FcgiHeader] and [FcgiBody]; keep one");
+                Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "it has more than one of [FcgiQuery], [FcgiParam], [FcgiHeader], [FcgiBody] and [FcgiData]; keep one");
                 return null;
+            }
+
+            if (data)
+            {
+                // FastCGI 1.0 §6.4: only a Filter request has a DATA stream.
+                if (role != HandlerRole.Filter)
+                {
+                    Report(DiagnosticDescriptors.DataParameterOutsideFilter, location, parameter.Name, displayName);
+                    return null;
+                }
+
+                ValueKind dataKind = bodyKind is ValueKind.ByteMemory or ValueKind.ByteArray or ValueKind.Stream ? bodyKind
+                    : valueType.SpecialType == SpecialType.System_String ? ValueKind.String
+                    : ValueKind.None;
+                if (dataKind == ValueKind.None)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                    return null;
+                }
+
+                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Data, dataKind, string.Empty, defaultValue, type.IsReferenceType);
             }
 
             if (bodyKind != ValueKind.None && (body || simple == ValueKind.None))
@@ -428,6 +545,19 @@ internal sealed partial class RouteGenerator
                 if (query is not null || param is not null || header is not null)
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                    return null;
+                }
+
+                if (role == HandlerRole.Authorizer)
+                {
+                    Report(
+                        DiagnosticDescriptors.ParameterSourceNotInRole,
+                        location,
+                        parameter.Name,
+                        displayName,
+                        "the request body",
+                        "Authorizer",
+                        "the web server sends an authorizer the request's parameters but not its body (FastCGI 1.0 §6.3); bind a CGI parameter, a header or a query value instead");
                     return null;
                 }
 
@@ -611,6 +741,19 @@ internal sealed partial class RouteGenerator
             }
 
             return "HTTP_" + header.ToUpperInvariant().Replace('-', '_');
+        }
+
+        private static bool HasAttribute(IMethodSymbol method, string metadataName)
+        {
+            foreach (AttributeData attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString(s_keyFormat) == "global::" + metadataName)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static AttributeData? FindAttribute(IParameterSymbol parameter, string metadataName)

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using FastCgi.Aot.Protocol;
 
 namespace FastCgi.Aot;
 
@@ -18,4 +19,15 @@ public interface IFcgiApplication
     /// request is aborted is dropped.
     /// </summary>
     static abstract ValueTask HandleAsync(FcgiRequest request, FcgiResponse response);
+
+    /// <summary>
+    /// Whether the application plays <paramref name="role"/> (FastCGI 1.0 §6). The server answers a
+    /// BEGIN_REQUEST for a role the application does not accept with END_REQUEST and
+    /// <c>FCGI_UNKNOWN_ROLE</c> instead of calling <see cref="HandleAsync"/>. Every role by default;
+    /// the generated application accepts Responder when the assembly has an <see cref="FcgiRouteAttribute"/>
+    /// handler, Authorizer when it has an <see cref="FcgiAuthorizerAttribute"/> handler and Filter when
+    /// it has an <see cref="FcgiFilterAttribute"/> handler.
+    /// </summary>
+    /// <param name="role">The role the web server asks for.</param>
+    static virtual bool AcceptsRole(FcgiRole role) => true;
 }

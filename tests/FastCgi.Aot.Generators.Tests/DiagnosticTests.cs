@@ -147,6 +147,110 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void FCGI014_TwoAuthorizers()
+    {
+        // Reported on the later by signature, whatever the file order.
+        Diagnostic d = Single(
+            "static class B { [FcgiAuthorizer] public static FcgiResult Y() => FcgiResults.Ok(); }\n" +
+            "static class A { [FcgiAuthorizer] public static FcgiResult X() => FcgiResults.Ok(); }",
+            "FCGI014",
+            "FcgiAuthorizer");
+        Assert.Equal("Handler 'B.Y' is marked [FcgiAuthorizer], but handler 'A.X' already handles the Authorizer role: an assembly has one handler per role, so keep one", d.GetMessage());
+        Assert.Equal(1, d.Location.GetLineSpan().StartLinePosition.Line);
+    }
+
+    [Fact]
+    public void FCGI014_TwoFilters()
+    {
+        // Overloads: X(byte[]) orders before X(string), so the first in the file is the duplicate.
+        Diagnostic d = Single(
+            "static class A { [FcgiFilter] public static string X([FcgiData] string d) => d; [FcgiFilter] public static string X([FcgiData] byte[] d) => \"\"; }",
+            "FCGI014",
+            "FcgiFilter",
+            occurrence: 0);
+        Assert.Equal("Handler 'A.X' is marked [FcgiFilter], but handler 'A.X' already handles the Filter role: an assembly has one handler per role, so keep one", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI014_OneHandlerOfEachRoleIsNotADuplicate()
+    {
+        GeneratorRunner.Run(Usings +
+            "static class A { [FcgiAuthorizer] public static FcgiResult X() => FcgiResults.Ok(); [FcgiFilter] public static string Y([FcgiData] string d) => d; [FcgiRoute(\"/z\")] public static int Z() => 1; }").AssertCleanBuild();
+    }
+
+    [Theory]
+    [InlineData("[FcgiRoute(\"/x\", Method = \"POST\")]")]
+    [InlineData("[FcgiAuthorizer]")]
+    public void FCGI015_DataParameterOutsideAFilter(string attribute)
+    {
+        Diagnostic d = Single("static class Api { " + attribute + " public static string X([FcgiData] string data) => data; }", "FCGI015", "data");
+        Assert.Equal("Parameter 'data' of handler 'Api.X' is marked [FcgiData], but only the [FcgiFilter] handler receives the DATA stream: remove the attribute, or mark the handler [FcgiFilter]", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("ReadOnlyMemory<byte> body")]
+    [InlineData("[FcgiBody] string body")]
+    [InlineData("User body")]
+    public void FCGI016_AnAuthorizerHasNoBody(string parameter)
+    {
+        Diagnostic d = Single(
+            "[assembly: FcgiJsonContext(typeof(TestJsonContext))]\nstatic class Api { [FcgiAuthorizer] public static FcgiResult X(" + parameter + ") => FcgiResults.Ok(); }",
+            "FCGI016",
+            "body");
+        Assert.StartsWith("Parameter 'body' of handler 'Api.X' binds the request body, which a request of the Authorizer role does not carry: ", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI016_AFilterReadsTheBodyAndTheData()
+    {
+        GeneratorRunner.Run(Usings +
+            "static class Api { [FcgiFilter] public static string X(ReadOnlyMemory<byte> body, [FcgiData] Stream data, string q) => q; }".Replace("Stream", "System.IO.Stream", System.StringComparison.Ordinal)).AssertCleanBuild();
+    }
+
+    [Theory]
+    [InlineData("[FcgiRoute(\"/x\")] [FcgiAuthorizer]", "FcgiAuthorizer", "FcgiRoute", "FcgiAuthorizer")]
+    [InlineData("[FcgiFilter] [FcgiRoute(\"/x\")]", "FcgiFilter", "FcgiRoute", "FcgiFilter")]
+    [InlineData("[FcgiAuthorizer] [FcgiFilter]", "FcgiFilter", "FcgiAuthorizer", "FcgiFilter")]
+    public void FCGI017_HandlerHasTwoRoles(string attributes, string locatedText, string first, string second)
+    {
+        GeneratorRun run = GeneratorRunner.Run(Usings + "static class Api { " + attributes + " public static FcgiResult X() => FcgiResults.Ok(); }");
+        Diagnostic d = Single("static class Api { " + attributes + " public static FcgiResult X() => FcgiResults.Ok(); }", "FCGI017", locatedText);
+        Assert.Equal($"Handler 'Api.X' is marked both [{first}] and [{second}]: a method handles one role, so move one of them to another method", d.GetMessage());
+
+        // Reported once, and the method is left out of every role.
+        Assert.Single(run.Diagnostics);
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void FCGI011_TwoParametersBindTheData()
+    {
+        Diagnostic d = Single(
+            "static class Api { [FcgiFilter] public static int X([FcgiData] ReadOnlyMemory<byte> a, [FcgiData] string b) => 1; }",
+            "FCGI011",
+            "b");
+        Assert.Equal("Parameters 'a' and 'b' of handler 'Api.X' both bind the DATA stream: keep one", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI001_DataOfAnUnsupportedType()
+    {
+        Single("static class Api { [FcgiFilter] public static int X([FcgiData] int data) => data; }", "FCGI001", "data");
+    }
+
+    [Fact]
+    public void RoleHandlersFollowTheRulesOfRoutes()
+    {
+        Single("class Api { [FcgiAuthorizer] public FcgiResult X() => FcgiResults.Ok(); }", "FCGI007", "X");
+        Single("static class Api { [FcgiFilter] private static string X() => \"\"; }", "FCGI008", "X");
+        Single("static class Api { [FcgiAuthorizer] public static async void X() => await Task.Yield(); }", "FCGI009", "X");
+        Single("static class Api { [FcgiFilter] public static string X(Action callback) => \"\"; }", "FCGI001", "callback");
+        Single("static class Api { [FcgiAuthorizer] public static Func<int> X() => () => 1; }", "FCGI002", "X");
+        Single("static class Api { [FcgiFilter] public static string X<T>() => \"\"; }", "FCGI012", "X");
+        Single("static class Api { [FcgiAuthorizer] public static User X() => new(1, \"a\"); }", "FCGI010", "FcgiAuthorizer");
+    }
+
+    [Fact]
     public void AHandlerWithAnErrorIsLeftOutAndTheRestCompiles()
     {
         GeneratorRun run = GeneratorRunner.Run(Usings +
@@ -159,15 +263,27 @@ public sealed class DiagnosticTests
     }
 
     /// <summary>Runs the generator and checks it reports exactly one error, with the id, located on <paramref name="locatedText"/>.</summary>
-    private static Diagnostic Single(string source, string id, string locatedText)
+    /// <remarks>With <paramref name="occurrence"/>, the location must be that occurrence (0-based) of <paramref name="locatedText"/> in the source.</remarks>
+    private static Diagnostic Single(string source, string id, string locatedText, int? occurrence = null)
     {
         string text = Usings + source;
         GeneratorRun run = GeneratorRunner.Run(text);
         Diagnostic diagnostic = Assert.Single(run.Diagnostics.Where(d => d.Id == id));
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal(locatedText, text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        if (occurrence is not null)
+        {
+            int expectedStart = -1;
+            for (int i = 0; i <= occurrence; i++)
+            {
+                expectedStart = text.IndexOf(locatedText, expectedStart + 1, System.StringComparison.Ordinal);
+            }
+
+            Assert.Equal(expectedStart, diagnostic.Location.SourceSpan.Start);
+        }
+
         Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
-        Assert.StartsWith("https://", diagnostic.Descriptor.HelpLinkUri, System.StringComparison.Ordinal);
+        Assert.Empty(diagnostic.Descriptor.HelpLinkUri);
         return diagnostic;
     }
 }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FastCgi.Aot.Internal;
+using FastCgi.Aot.Protocol;
 
 namespace FastCgi.Aot.Generators.Tests;
 
@@ -28,7 +29,9 @@ internal sealed class InMemoryServer(Assembly assembly)
         string uri,
         string? body = null,
         IEnumerable<KeyValuePair<string, string>>? parameters = null,
-        CancellationToken aborted = default)
+        CancellationToken aborted = default,
+        FcgiRole role = FcgiRole.Responder,
+        byte[]? data = null)
     {
         int question = uri.IndexOf('?', StringComparison.Ordinal);
         var all = new List<KeyValuePair<string, string>>
@@ -42,10 +45,14 @@ internal sealed class InMemoryServer(Assembly assembly)
             all.AddRange(parameters);
         }
 
-        var exchange = new FcgiInMemoryExchange(all, body is null ? default : Encoding.UTF8.GetBytes(body), aborted: aborted);
+        var exchange = new FcgiInMemoryExchange(all, body is null ? default : Encoding.UTF8.GetBytes(body), role, data, aborted);
         await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
         return Parse(exchange.RenderResponse());
     }
+
+    /// <summary>Calls the generated <c>AcceptsRole</c>.</summary>
+    public bool AcceptsRole(FcgiRole role) =>
+        (bool)_handle.DeclaringType!.GetMethod("AcceptsRole", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [role])!;
 
     private static CgiResponse Parse(byte[] output)
     {

@@ -54,10 +54,54 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnUnrelatedEditLeavesTheRoleHandlersCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("RolesApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Authorizers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Filters);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.RoleHandlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
+    }
+
+    [Fact]
+    public void MovingARoleHandlerWithinItsFileDoesNotReEmitTheSource()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("RolesApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, "\n\n// a comment that moves every handler down\n" + GeneratorRunner.Resource("RolesApp.cs"));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.RoleHandlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+    }
+
+    [Fact]
+    public void ChangingTheFilterModifiesTheApplication()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("RolesApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("RolesApp.cs").Replace("[FcgiData] string data", "[FcgiData] string data, int level", StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.RoleHandlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("\"level\"u8", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
     {
-        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"));
-        string[] ours = [GeneratorSteps.Handlers, GeneratorSteps.Routes, GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Application, GeneratorSteps.Diagnostics];
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"));
+        string[] ours =
+        [
+            GeneratorSteps.Handlers, GeneratorSteps.Routes, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RoleHandlers,
+            GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
+        ];
         foreach (string name in ours)
         {
             Assert.True(run.Result.TrackedSteps.ContainsKey(name), $"step {name} did not run");
@@ -103,9 +147,9 @@ public sealed class IncrementalTests
         }
     }
 
-    private static (GeneratorDriver Driver, CSharpCompilation Compilation) RunOnce()
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) RunOnce(string resource = "MinimalApp.cs")
     {
-        CSharpCompilation compilation = GeneratorRunner.CreateCompilation(GeneratorRunner.Resource("MinimalApp.cs"), Unrelated);
+        CSharpCompilation compilation = GeneratorRunner.CreateCompilation(GeneratorRunner.Resource(resource), Unrelated);
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         return (driver, compilation);
     }

@@ -9,9 +9,18 @@ internal enum BindingSource
     Param,
     Header,
     Body,
+    Data,
     Request,
     Response,
     CancellationToken,
+}
+
+/// <summary>The FastCGI role a handler plays (FastCGI 1.0 §6).</summary>
+internal enum HandlerRole
+{
+    Responder,
+    Authorizer,
+    Filter,
 }
 
 /// <summary>How a parameter's value is read.</summary>

@@ -10,6 +10,12 @@ public static class FcgiResults
 {
     private const string TextPlain = "text/plain; charset=utf-8";
 
+    /// <summary>
+    /// 200 OK with no body: what an authorizer returns to let a request through, with
+    /// <c>.WithHeader("Variable-NAME", value)</c> for each variable it passes to the web server.
+    /// </summary>
+    public static FcgiResult Ok() => new(200);
+
     /// <summary>200 OK with a text body.</summary>
     public static FcgiResult Ok(string text) => Text(text);
 
@@ -40,11 +46,11 @@ public static class FcgiResults
     /// <summary>400 Bad Request, with an optional text explaining why.</summary>
     public static FcgiResult BadRequest(string? message = null) => message is null ? new(400) : Text(message, statusCode: 400);
 
-    /// <summary>401 Unauthorized.</summary>
-    public static FcgiResult Unauthorized() => new(401);
+    /// <summary>401 Unauthorized, with an optional text; an authorizer's denial goes to the client as it is.</summary>
+    public static FcgiResult Unauthorized(string? message = null) => message is null ? new(401) : Text(message, statusCode: 401);
 
-    /// <summary>403 Forbidden.</summary>
-    public static FcgiResult Forbidden() => new(403);
+    /// <summary>403 Forbidden, with an optional text.</summary>
+    public static FcgiResult Forbidden(string? message = null) => message is null ? new(403) : Text(message, statusCode: 403);
 
     /// <summary>404 Not Found, with an optional text.</summary>
     public static FcgiResult NotFound(string? message = null) => message is null ? new(404) : Text(message, statusCode: 404);

@@ -1,0 +1,21 @@
+using System;
+
+namespace FastCgi.Aot;
+
+/// <summary>
+/// Marks a static method as the handler of every request of the Authorizer role (FastCGI 1.0 §6.3).
+/// A 200 response authorizes the request, and each of its <c>Variable-NAME: value</c> headers passes
+/// NAME=value on to the web server, for example
+/// <c>FcgiResults.Ok().WithHeader("Variable-REMOTE_USER", "alice")</c>; any other status denies it,
+/// and its status, headers and body go to the client, for example <c>FcgiResults.Unauthorized("no token")</c>.
+/// </summary>
+/// <remarks>
+/// An assembly has at most one authorizer. It binds parameters as a route does (CGI parameters,
+/// headers, the query string, the request, the response, the cancellation token) except route
+/// segments, since it has no template, and the body, which the web server does not send an
+/// authorizer. It returns the types a route returns.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class FcgiAuthorizerAttribute : Attribute
+{
+}
