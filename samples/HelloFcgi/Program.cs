@@ -1,4 +1,6 @@
 using System;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
@@ -50,6 +52,46 @@ namespace HelloFcgi
                 response.Write("="u8);
                 response.Write(param.Value);
                 response.Write("\n"u8);
+            }
+        }
+    }
+
+    /// <summary>The sample's Authorizer and Filter role handlers.</summary>
+    internal static class Roles
+    {
+        // "Bearer " + HELLO_TOKEN, read once; with no token set nothing is authorized.
+        private static readonly byte[]? s_expected =
+            Environment.GetEnvironmentVariable("HELLO_TOKEN") is { Length: > 0 } token ? Encoding.UTF8.GetBytes("Bearer " + token) : null;
+
+        /// <summary>
+        /// Authorizes a request whose Authorization header is <c>Bearer $HELLO_TOKEN</c> and passes
+        /// <c>HELLO_USER</c> on to the web server; denies any other with 401.
+        /// </summary>
+        [FcgiAuthorizer]
+        public static FcgiResult Authorize([FcgiHeader("Authorization")] string? authorization) =>
+            s_expected is not null && authorization is not null &&
+            CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization), s_expected)
+                ? FcgiResults.Ok().WithHeader("Variable-HELLO_USER", "hello")
+                : FcgiResults.Unauthorized("A valid bearer token is required.\n").WithHeader("WWW-Authenticate", "Bearer");
+
+        /// <summary>Returns the DATA stream (the file being filtered) with ASCII letters upper-cased.</summary>
+        [FcgiFilter]
+        public static void UpperCase(FcgiRequest request, FcgiResponse response)
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            ReadOnlySpan<byte> data = request.Data;
+            Span<byte> chunk = stackalloc byte[256];
+            while (!data.IsEmpty)
+            {
+                int length = Math.Min(chunk.Length, data.Length);
+                for (int i = 0; i < length; i++)
+                {
+                    byte b = data[i];
+                    chunk[i] = b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b;
+                }
+
+                response.Write(chunk.Slice(0, length));
+                data = data.Slice(length);
             }
         }
     }

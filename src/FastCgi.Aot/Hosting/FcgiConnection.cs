@@ -297,8 +297,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             return RecordOutcome.Close;
         }
 
-        if (body.Role is not (FcgiRole.Responder or FcgiRole.Authorizer or FcgiRole.Filter))
+        if (body.Role is not (FcgiRole.Responder or FcgiRole.Authorizer or FcgiRole.Filter) || !TApp.AcceptsRole(body.Role))
         {
+            // FastCGI 1.0 §5.1: a role the application does not play ends the request at once,
+            // and the connection goes on (libfcgi drops the connection here).
             WriteEndRequest(id, AppStatusOk, FcgiProtocolStatus.UnknownRole);
             return RecordOutcome.Continue;
         }

@@ -104,6 +104,20 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task RoleTheApplicationDoesNotAcceptGetsEndRequestWithUnknownRole()
+    {
+        await using TestServer server = TestServer.Start<ResponderOnlyApplication>();
+        using FcgiTestClient client = server.Connect();
+
+        client.BeginRequest(1, FcgiRole.Authorizer);
+        TestRequestResult result = client.ReadUntilEnd(1);
+
+        Assert.Equal(FcgiProtocolStatus.UnknownRole, result.ProtocolStatus);
+        Assert.Equal(0, result.Stdout.Length);
+        Assert.Equal("Hello, world!\n", client.Get("/hello", id: 2).Parse().BodyText);
+    }
+
+    [Fact]
     public async Task BeginRequestForAnActiveIdClosesTheConnection()
     {
         await using TestServer server = TestServer.Start();

@@ -48,7 +48,10 @@ internal sealed class TestServer : IAsyncDisposable
         return directory;
     }
 
-    public static TestServer Start(Action<FcgiServerOptions>? configure = null)
+    public static TestServer Start(Action<FcgiServerOptions>? configure = null) => Start<TestApplication>(configure);
+
+    public static TestServer Start<TApp>(Action<FcgiServerOptions>? configure = null)
+        where TApp : IFcgiApplication
     {
         string directory = NewTempDirectory();
         var log = new StringWriter();
@@ -60,7 +63,7 @@ internal sealed class TestServer : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
+        FcgiServerInstance instance = FcgiServer.Start<TApp>(options);
         return new TestServer(instance, options, directory, log);
     }
 
