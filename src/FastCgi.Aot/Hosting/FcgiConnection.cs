@@ -366,10 +366,13 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
         Interlocked.Increment(ref _host.Statistics._aborted);
 
-        // The handler never started: answer at once and free the id.
-        WriteEndRequest(id, AppStatusFailed, FcgiProtocolStatus.RequestComplete);
-        context.EndSent = true;
-        EndRequest(context, handlerDone: true);
+        // The handler never started: answer at once (an empty STDOUT and END_REQUEST) through the
+        // ready list, which frees the id and, without FCGI_KEEP_CONN, closes the connection after
+        // the answer (FastCGI 1.0 §5.1), as for a request rejected before its handler.
+        context.Response.Discard();
+        context.Phase = RequestPhase.Running;
+        Release(context);
+        _ready.Add(context);
         return null;
     }
 

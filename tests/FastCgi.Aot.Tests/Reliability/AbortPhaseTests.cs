@@ -81,6 +81,22 @@ public sealed class AbortPhaseTests
         }
     }
 
+    [Fact]
+    public async Task AbortBeforeTheHandlerStartsClosesAConnectionWithoutKeepConn()
+    {
+        await using TestServer server = TestServer.Start(o => o.IdleTimeout = TimeSpan.FromSeconds(60));
+        using FcgiTestClient client = server.Connect();
+
+        client.BeginRequest(1, keepConnection: false);
+        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10));
+        client.Abort(1);
+        TestRequestResult result = client.ReadUntilEnd(1);
+
+        Assert.Equal(0, result.Stdout.Length);
+        Assert.True(client.ServerClosed());
+        server.AssertServesFreshConnection();
+    }
+
     private static async Task BringToPhase(FcgiTestClient client, Phase phase, string key)
     {
         switch (phase)
