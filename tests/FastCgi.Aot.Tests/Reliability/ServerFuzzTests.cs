@@ -69,22 +69,27 @@ public sealed class ServerFuzzTests(ITestOutputHelper output)
         socket.ReceiveTimeout = 10_000;
         socket.SendTimeout = 10_000;
         socket.Connect(new UnixDomainSocketEndPoint(server.SocketPath));
-        bool sentAll = true;
-        try
+        // Send while reading, as a web server does: a client that only reads after sending all
+        // could fill its own receive buffer and wait on a server that waits on it.
+        Task<bool> sending = Task.Run(() =>
         {
-            int offset = 0;
-            while (offset < input.Length)
+            try
             {
-                offset += socket.Send(input.AsSpan(offset));
-            }
+                int offset = 0;
+                while (offset < input.Length)
+                {
+                    offset += socket.Send(input.AsSpan(offset));
+                }
 
-            socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
-        {
-            // The server closed first (a bad version, malformed PARAMS): what it sent is still read.
-            sentAll = false;
-        }
+                socket.Shutdown(SocketShutdown.Send);
+                return true;
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
+            {
+                // The server closed first (a bad version, malformed PARAMS): what it sent is still read.
+                return false;
+            }
+        });
 
         var reader = default(FcgiRecordReader);
         byte[] buffer = new byte[64 * 1024];
@@ -132,6 +137,6 @@ public sealed class ServerFuzzTests(ITestOutputHelper output)
         }
 
         Assert.True(reader.IsAtRecordBoundary, "the server's output ended inside a record");
-        return (records, ends, sentAll);
+        return (records, ends, sending.GetAwaiter().GetResult());
     }
 }
