@@ -31,6 +31,7 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     private volatile bool _discard;
     private IFcgiResponseSink? _sink;
     private int _streamThreshold = 32 * 1024;
+    private int _maxBuffered = 32 * 1024 * 1024;
     private ResponseBodyStream? _bodyStream;
     private Utf8JsonWriter? _jsonWriter;
 
@@ -121,6 +122,8 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     /// Appends bytes to the body. Synchronous writes only buffer: the handler runs on the socket's
     /// event thread, where a blocking send would wait for the very thread it blocks. Write large
     /// bodies with <see cref="WriteAsync"/>, which streams them with back-pressure from the socket.
+    /// The buffer is bounded by <see cref="Hosting.FcgiServerOptions.MaxResponseBufferBytes"/>
+    /// (32 MiB by default): past it the write throws <see cref="InvalidOperationException"/>.
     /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
@@ -130,7 +133,10 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             return;
         }
 
-        _body.TryAppend(data, int.MaxValue);
+        if (!_body.TryAppend(data, _maxBuffered))
+        {
+            ThrowBufferFull();
+        }
     }
 
     /// <summary>Appends text to the body as UTF-8.</summary>
@@ -175,7 +181,11 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             return default;
         }
 
-        _body.TryAppend(data.Span, int.MaxValue);
+        if (!_body.TryAppend(data.Span, _maxBuffered))
+        {
+            ThrowBufferFull();
+        }
+
         return _body.Length >= _streamThreshold && _sink is not null ? _sink.FlushAsync(this, cancellationToken) : default;
     }
 
@@ -191,7 +201,15 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             return;
         }
 
-        Span<byte> destination = _stderr.GetSpan(Encoding.UTF8.GetMaxByteCount(message.Length) + 1);
+        int max = Encoding.UTF8.GetMaxByteCount(message.Length) + 1;
+        if ((long)_stderr.Length + max > _maxBuffered)
+        {
+            // Diagnostics past the bound are dropped rather than thrown: this is also how the
+            // server reports a handler's failure, which must not fail in turn.
+            return;
+        }
+
+        Span<byte> destination = _stderr.GetSpan(max);
         int length = Encoding.UTF8.GetBytes(message, destination);
         destination[length] = (byte)'\n';
         _stderr.Advance(length + 1);
@@ -206,11 +224,29 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             return;
         }
 
+        if ((long)_body.Length + count > _maxBuffered)
+        {
+            ThrowBufferFull();
+        }
+
         _body.Advance(count);
     }
 
     /// <inheritdoc />
-    public Memory<byte> GetMemory(int sizeHint = 0) => _discard || _suppressBody ? ScratchMemory(sizeHint) : _body.GetMemory(sizeHint);
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        if (_discard || _suppressBody)
+        {
+            return ScratchMemory(sizeHint);
+        }
+
+        if ((long)_body.Length + Math.Max(sizeHint, 1) > _maxBuffered)
+        {
+            ThrowBufferFull();
+        }
+
+        return _body.GetMemory(sizeHint);
+    }
 
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
@@ -230,6 +266,13 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     }
 
     internal bool IsDiscarded => _discard;
+
+    /// <summary>The most body (and stderr) bytes held at once; see <see cref="Hosting.FcgiServerOptions.MaxResponseBufferBytes"/>.</summary>
+    internal int MaxBufferedBytes
+    {
+        get => _maxBuffered;
+        set => _maxBuffered = value;
+    }
 
     internal bool HeadersSent => _headersSent;
 
@@ -337,6 +380,13 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         value.CopyTo(destination.Slice(position));
         position += value.Length;
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Diagnostics.StackTraceHidden]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ThrowBufferFull() =>
+        throw new InvalidOperationException(
+            $"The response holds more than {_maxBuffered} unsent bytes (--max-response-buffer-bytes). Write large bodies with WriteAsync, which streams them to the web server.");
 
     private void ThrowIfHeadersSent()
     {

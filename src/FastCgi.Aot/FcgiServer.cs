@@ -115,6 +115,11 @@ public static class FcgiServer
         options.Validate();
         PrepareRuntime();
         System.Net.Sockets.Socket socket = FcgiListeners.Listen(options, out bool owns, out string? socketFile, out description);
+        if (FcgiSecurityWarnings.ForListener(socket.LocalEndPoint, options) is { } warning)
+        {
+            Log(options, warning);
+        }
+
         return new FcgiHost<TApplication>(options, socket, owns, socketFile);
     }
 

@@ -32,7 +32,15 @@ internal static class FcgiCommandLine
           --read-timeout SECONDS         close a connection stalled mid-request this long (default 30)
           --request-timeout SECONDS      cancel a handler running this long and answer 504 (default 60)
           --shutdown-timeout SECONDS     on SIGTERM/SIGINT, wait this long for requests (default 10)
+          --max-response-buffer-bytes N  response bytes a handler may buffer unsent; past it the
+                                         write throws and the request gets 500 (default 33554432)
           --backlog N                    listen backlog (default 1024)
+
+        Operations (off unless given):
+          --status-path PATH             answer PATH with the server's counters, as text, or as
+                                         JSON with ?json or ?format=json (as PHP-FPM pm.status_path)
+          --ping-path PATH               answer PATH with "pong" (as PHP-FPM ping.path)
+          --slow-request-log SECONDS     log each request running longer than this on stderr, once
 
         Other:
           --verbose                      log connections and protocol errors on stderr
@@ -102,6 +110,18 @@ internal static class FcgiCommandLine
                     break;
                 case "--request-timeout":
                     options.RequestTimeout = ParseSeconds(name, Value());
+                    break;
+                case "--max-response-buffer-bytes":
+                    options.MaxResponseBufferBytes = ParseCount(name, Value());
+                    break;
+                case "--status-path":
+                    options.StatusPath = ParsePath(name, Value());
+                    break;
+                case "--ping-path":
+                    options.PingPath = ParsePath(name, Value());
+                    break;
+                case "--slow-request-log":
+                    options.SlowRequestThreshold = ParseSeconds(name, Value());
                     break;
                 case "--shutdown-timeout":
                     options.ShutdownTimeout = ParseSeconds(name, Value(), allowZero: true);
@@ -189,6 +209,16 @@ internal static class FcgiCommandLine
         }
 
         return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string ParsePath(string name, string value)
+    {
+        if (value.Length < 2 || value[0] != '/' || value.AsSpan().IndexOfAny('?', '#', ' ') >= 0)
+        {
+            throw Usage2($"option '{name}' needs a path such as /status, not '{value}'");
+        }
+
+        return value;
     }
 
     private static UnixFileMode ParseMode(string name, string value)

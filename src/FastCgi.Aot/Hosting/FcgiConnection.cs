@@ -368,10 +368,13 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
         Interlocked.Increment(ref _host.Statistics._aborted);
 
-        // The handler never started: answer at once and free the id.
-        WriteEndRequest(id, AppStatusFailed, FcgiProtocolStatus.RequestComplete);
-        context.EndSent = true;
-        EndRequest(context, handlerDone: true);
+        // The handler never started: answer at once (an empty STDOUT and END_REQUEST) through the
+        // ready list, which frees the id and, without FCGI_KEEP_CONN, closes the connection after
+        // the answer (FastCGI 1.0 §5.1), as for a request rejected before its handler.
+        context.Response.Discard();
+        context.Phase = RequestPhase.Running;
+        Release(context);
+        _ready.Add(context);
         return null;
     }
 
@@ -499,6 +502,15 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
         context.StartedAt = Environment.TickCount64;
         FcgiRequest request = context.Request;
         context.Response.Start(context, suppressBody: request.Method.SequenceEqual("HEAD"u8), _options.ResponseBufferSize);
+        context.Response.MaxBufferedBytes = _options.MaxResponseBufferBytes;
+        if (_host.StatusPage is { } statusPage && statusPage.TryServe(request, context.Response))
+        {
+            // Answered by the server itself (--status-path, --ping-path), before the application.
+            Release(context);
+            _ready.Add(context);
+            return;
+        }
+
         ValueTask task;
         try
         {
@@ -977,6 +989,10 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
         long silent = now - Volatile.Read(ref _lastActivity);
         RequestContext? late = null;
+        bool stalled = false;
+        List<string>? slow = null;
+        long slowAfter = _options.SlowRequestThreshold is { } threshold ? (long)threshold.TotalMilliseconds : long.MaxValue;
+        long timeout = (long)_options.RequestTimeout.TotalMilliseconds;
         bool waitingForInput = false;
         int active;
         lock (_tableLock)
@@ -993,15 +1009,60 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 {
                     waitingForInput = true;
                 }
-                else if (context.Phase == RequestPhase.Running && !context.EndSent &&
-                    now - context.StartedAt > (long)_options.RequestTimeout.TotalMilliseconds &&
-                    late is null)
+                else if (context.Phase == RequestPhase.Running && !context.EndSent)
                 {
-                    // Held for EndRunningAsync, which runs after the lock is let go.
-                    late = context;
-                    late.AddHold();
+                    long running = now - context.StartedAt;
+                    if (running > slowAfter && !context.SlowLogged)
+                    {
+                        // The context is in the table and running: its request is intact to read.
+                        context.SlowLogged = true;
+                        (slow ??= []).Add($"fastcgi: slow request: {context.Request.GetMethodString()} {context.Request.GetPathString()} running for {running / 1000.0:0.0##} s (request id {context.RequestId})");
+                    }
+
+                    if (running <= timeout)
+                    {
+                        continue;
+                    }
+
+                    if (!context.TimedOut)
+                    {
+                        if (late is null)
+                        {
+                            // Held for EndRunningAsync, which runs after the lock is let go. Once
+                            // only: a timed-out request is never ended (nor counted) twice.
+                            context.TimedOut = true;
+                            late = context;
+                            late.AddHold();
+                        }
+                    }
+                    else if (running > timeout + (long)_options.ReadTimeout.TotalMilliseconds)
+                    {
+                        // Its END_REQUEST could not go out for a whole read timeout after the
+                        // request timeout: the peer stopped reading, and a send waits on it.
+                        stalled = true;
+                    }
                 }
             }
+        }
+
+        if (slow is not null)
+        {
+            foreach (string message in slow)
+            {
+                Interlocked.Increment(ref _host.Statistics._slowRequests);
+                _host.LogError(message);
+            }
+        }
+
+        if (stalled && !_closing)
+        {
+            _host.LogError("fastcgi: closing a connection whose web server stopped reading the response of a timed-out request");
+        }
+
+        if (stalled)
+        {
+            Abort();
+            return;
         }
 
         if (late is not null)

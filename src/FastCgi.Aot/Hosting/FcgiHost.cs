@@ -25,6 +25,7 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
     public FcgiHost(FcgiServerOptions options, Socket listenSocket, bool ownsListenSocket, string? socketFileToRemove)
     {
         _state = new FcgiHostState(options);
+        _state.StatusPage = FcgiStatusPage.Create(_state);
         _listenSocket = listenSocket;
         _ownsListenSocket = ownsListenSocket;
         _socketFileToRemove = socketFileToRemove;
@@ -36,6 +37,8 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
     public override EndPoint? LocalEndPoint { get; }
 
     public override FcgiServerStatistics Statistics => _state.Statistics;
+
+    internal override int PooledRequestContexts => _state.Pool.Count;
 
     public override Task Completion => _completion.Task;
 
@@ -142,6 +145,11 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
     {
         FcgiServerOptions options = _state.Options;
         double shortest = Math.Min(options.IdleTimeout.TotalMilliseconds, Math.Min(options.ReadTimeout.TotalMilliseconds, options.RequestTimeout.TotalMilliseconds));
+        if (options.SlowRequestThreshold is { } slow)
+        {
+            shortest = Math.Min(shortest, slow.TotalMilliseconds);
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(shortest / 4, 20, 1000)));
         try
         {

@@ -14,9 +14,15 @@ internal sealed class FcgiHostState(FcgiServerOptions options)
 
     public FcgiServerOptions Options { get; } = options;
 
+    /// <summary>When the server started, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
+    public long StartedAt { get; } = Environment.TickCount64;
+
     public RequestContextPool Pool { get; } = new();
 
     public FcgiServerStatistics Statistics { get; } = new();
+
+    /// <summary>The status and ping paths the server answers itself; null when both are off. Set once, before the first connection.</summary>
+    public FcgiStatusPage? StatusPage { get; set; }
 
     /// <summary>Set when the server is stopping: connections close as soon as they have no active request.</summary>
     public bool Stopping { get; set; }

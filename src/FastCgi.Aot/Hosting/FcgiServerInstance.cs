@@ -17,6 +17,9 @@ public abstract class FcgiServerInstance : IAsyncDisposable
     /// <summary>The server's counters.</summary>
     public abstract FcgiServerStatistics Statistics { get; }
 
+    /// <summary>The request contexts kept for reuse now (bounded by the pool's retention limit); for tests.</summary>
+    internal abstract int PooledRequestContexts { get; }
+
     /// <summary>Completes when the server has stopped.</summary>
     public abstract Task Completion { get; }
 

@@ -70,6 +70,29 @@ public sealed class FcgiServerOptions
     /// <summary>The body a response buffers before it streams; a smaller response goes out whole with a Content-Length.</summary>
     public int ResponseBufferSize { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The most response bytes a handler may hold in the server's buffer at once (<c>--max-response-buffer-bytes</c>).
+    /// A synchronous <see cref="FcgiResponse.Write(System.ReadOnlySpan{byte})"/> buffers until the handler
+    /// returns; past this bound it throws and the request ends with a 500, so a runaway handler cannot
+    /// take all memory. <see cref="FcgiResponse.WriteAsync"/> streams and stays far below it.
+    /// </summary>
+    public int MaxResponseBufferBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// The path the server answers itself with its counters, as text or, with <c>?json</c> or
+    /// <c>?format=json</c>, as JSON (<c>--status-path</c>, as PHP-FPM's <c>pm.status_path</c>); null (the default) turns it off.
+    /// </summary>
+    public string? StatusPath { get; set; }
+
+    /// <summary>The path the server answers itself with <c>pong</c> (<c>--ping-path</c>, as PHP-FPM's <c>ping.path</c>); null (the default) turns it off.</summary>
+    public string? PingPath { get; set; }
+
+    /// <summary>
+    /// Logs, once on stderr, each request whose handler runs longer than this, with its method, path
+    /// and elapsed time (<c>--slow-request-log</c>); null (the default) turns it off.
+    /// </summary>
+    public TimeSpan? SlowRequestThreshold { get; set; }
+
     /// <summary>Logs each connection and request on stderr (<c>--verbose</c>).</summary>
     public bool Verbose { get; set; }
 
@@ -87,11 +110,23 @@ public sealed class FcgiServerOptions
         Positive(MaxParamsBytes, nameof(MaxParamsBytes));
         Positive(ReceiveBufferSize, nameof(ReceiveBufferSize));
         Positive(ResponseBufferSize, nameof(ResponseBufferSize));
+        Positive(MaxResponseBufferBytes, nameof(MaxResponseBufferBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
         PositiveTime(IdleTimeout, nameof(IdleTimeout));
         PositiveTime(ReadTimeout, nameof(ReadTimeout));
         PositiveTime(RequestTimeout, nameof(RequestTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(ShutdownTimeout, TimeSpan.Zero, nameof(ShutdownTimeout));
+        if (SlowRequestThreshold is { } slow)
+        {
+            PositiveTime(slow, nameof(SlowRequestThreshold));
+        }
+
+        OperationsPath(StatusPath, nameof(StatusPath));
+        OperationsPath(PingPath, nameof(PingPath));
+        if (StatusPath is not null && StatusPath == PingPath)
+        {
+            throw new ArgumentException("The status and ping paths must differ.", nameof(PingPath));
+        }
         if (ReceiveBufferSize < 64)
         {
             throw new ArgumentOutOfRangeException(nameof(ReceiveBufferSize), "The receive buffer must hold at least 64 bytes.");
@@ -100,6 +135,14 @@ public sealed class FcgiServerOptions
         if (MaxRequestsPerConnection > ushort.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRequestsPerConnection), "A connection carries at most 65,535 request ids.");
+        }
+    }
+
+    private static void OperationsPath(string? path, string name)
+    {
+        if (path is not null && (path.Length < 2 || path[0] != '/' || path.AsSpan().IndexOfAny('?', '#', ' ') >= 0))
+        {
+            throw new ArgumentException($"{name} must be a path such as /status, starting with '/', without '?', '#' or spaces.", name);
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class FcgiServerStatistics
     internal long _refusedBodyTooLarge;
     internal long _refusedParamsTooLarge;
     internal long _protocolErrors;
+    internal long _slowRequests;
 
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
@@ -49,4 +50,7 @@ public sealed class FcgiServerStatistics
 
     /// <summary>Connections closed for a protocol violation.</summary>
     public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
+
+    /// <summary>Requests that ran past <see cref="FcgiServerOptions.SlowRequestThreshold"/> and were logged; 0 when the log is off.</summary>
+    public long SlowRequests => Volatile.Read(ref _slowRequests);
 }

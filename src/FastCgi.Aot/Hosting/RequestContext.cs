@@ -35,6 +35,12 @@ internal sealed class RequestContext : IFcgiResponseSink
     /// <summary>Taken out of the connection's table before its END_REQUEST was sent; the table's hold is still to be released.</summary>
     public bool OwesTableRelease { get; set; }
 
+    /// <summary>The request timeout fired for this request; guarded by the connection's table lock.</summary>
+    public bool TimedOut { get; set; }
+
+    /// <summary>The slow-request log named this request; guarded by the connection's table lock.</summary>
+    public bool SlowLogged { get; set; }
+
     public ushort RequestId => Request.RequestId;
 
     public void Begin(IConnectionOutput connection, ushort requestId, FcgiRole role, bool keepConnection)
@@ -50,6 +56,8 @@ internal sealed class RequestContext : IFcgiResponseSink
         Phase = RequestPhase.Params;
         Rejection = 0;
         EndSent = false;
+        TimedOut = false;
+        SlowLogged = false;
 
         // Released twice: once when END_REQUEST is sent (or the connection dies), once when the
         // handler is done (or never ran). Whichever comes last returns the context to the pool.

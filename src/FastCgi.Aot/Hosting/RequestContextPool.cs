@@ -13,6 +13,18 @@ internal sealed class RequestContextPool
     private readonly Stack<RequestContext> _free = new();
     private readonly object _lock = new();
 
+    /// <summary>The contexts kept for reuse now; at most <see cref="MaxRetained"/>.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _free.Count;
+            }
+        }
+    }
+
     public RequestContext Rent()
     {
         lock (_lock)
