@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
+using System.Threading;
 using System.Threading.Tasks;
 using FastCgi.Aot.Protocol;
 using FastCgi.Aot.Tests.Hosting;
@@ -34,7 +35,7 @@ public sealed class ServerFuzzTests(ITestOutputHelper output)
             byte[] input = RecordFuzzer.Mutate(random, corpus, out string mutations);
             try
             {
-                (int records, int ends, bool sentAll) = Exchange(server, input);
+                (int records, int ends, bool sentAll) = await ExchangeAsync(server, input);
                 recordsBack += records;
                 answered += ends;
                 closedEarly += sentAll ? 0 : 1;
@@ -63,33 +64,17 @@ public sealed class ServerFuzzTests(ITestOutputHelper output)
     /// Sends the stream, half-closes, and reads the answer to the end: every record the server
     /// sends must be a well-formed version 1 record of a type a server may send.
     /// </summary>
-    private static (int Records, int Ends, bool SentAll) Exchange(TestServer server, byte[] input)
+    private static async Task<(int Records, int Ends, bool SentAll)> ExchangeAsync(TestServer server, byte[] input)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        socket.ReceiveTimeout = 10_000;
-        socket.SendTimeout = 10_000;
-        socket.Connect(new UnixDomainSocketEndPoint(server.SocketPath));
+        // One deadline for the whole exchange, on asynchronous operations: a server that stalls
+        // shows as a cancelled read or send. (Synchronous sends with a timeout, on a socket another
+        // thread reads, failed at once with ETIMEDOUT here now and then: a client-side artefact.)
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(server.SocketPath), deadline.Token);
         // Send while reading, as a web server does: a client that only reads after sending all
         // could fill its own receive buffer and wait on a server that waits on it.
-        Task<bool> sending = Task.Run(() =>
-        {
-            try
-            {
-                int offset = 0;
-                while (offset < input.Length)
-                {
-                    offset += socket.Send(input.AsSpan(offset));
-                }
-
-                socket.Shutdown(SocketShutdown.Send);
-                return true;
-            }
-            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
-            {
-                // The server closed first (a bad version, malformed PARAMS): what it sent is still read.
-                return false;
-            }
-        });
+        Task<bool> sending = SendAllAsync(socket, input, deadline.Token);
 
         var reader = default(FcgiRecordReader);
         byte[] buffer = new byte[64 * 1024];
@@ -100,7 +85,7 @@ public sealed class ServerFuzzTests(ITestOutputHelper output)
             int received;
             try
             {
-                received = socket.Receive(buffer);
+                received = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
             }
             catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
             {
@@ -137,6 +122,26 @@ public sealed class ServerFuzzTests(ITestOutputHelper output)
         }
 
         Assert.True(reader.IsAtRecordBoundary, "the server's output ended inside a record");
-        return (records, ends, sending.GetAwaiter().GetResult());
+        return (records, ends, await sending);
+    }
+
+    private static async Task<bool> SendAllAsync(Socket socket, byte[] input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            int offset = 0;
+            while (offset < input.Length)
+            {
+                offset += await socket.SendAsync(input.AsMemory(offset), SocketFlags.None, cancellationToken);
+            }
+
+            socket.Shutdown(SocketShutdown.Send);
+            return true;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted)
+        {
+            // The server closed first (a bad version, malformed PARAMS): what it sent is still read.
+            return false;
+        }
     }
 }
