@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FastCgi.Aot.EndToEnd.Tests;
+
+/// <summary>
+/// Shared by every end-to-end test: publishes samples/HelloFcgi once (on first use) and installs the
+/// real FastCGI clients once, in a single apt-get call, when any is missing.
+/// </summary>
+public sealed partial class SampleFixture : IDisposable
+{
+    /// <summary>The packages the tests drive, and the program each one provides.</summary>
+    private static readonly (string Package, string Program)[] Components =
+    [
+        ("nginx", "nginx"),
+        ("apache2", "apache2"),
+        ("lighttpd", "lighttpd"),
+        ("libfcgi-bin", "cgi-fcgi"),
+        ("spawn-fcgi", "spawn-fcgi"),
+    ];
+
+    private readonly Lazy<PublishedSample> _sample;
+    private readonly Lazy<string?> _installProblem;
+    private readonly List<string> _directories = [];
+
+    public SampleFixture()
+    {
+        _sample = new Lazy<PublishedSample>(Publish);
+        _installProblem = new Lazy<string?>(InstallMissingComponents);
+    }
+
+    public static bool IsRoot => Native.geteuid() == 0;
+
+    /// <summary>The published sample; the first access publishes it.</summary>
+    internal PublishedSample Sample => _sample.Value;
+
+    /// <summary>The full path of a component's program, installing the components first if needed.</summary>
+    internal string Program(string program)
+    {
+        string? problem = _installProblem.Value;
+        string? path = FindProgram(program);
+        if (path is null)
+        {
+            (string package, _) = Components.Single(c => c.Program == program);
+            throw new InvalidOperationException(
+                $"'{program}' (Debian package {package}) is not installed. {problem ?? "It was not found after installing."}");
+        }
+
+        return path;
+    }
+
+    /// <summary>A new empty directory, removed when the fixture is disposed.</summary>
+    internal string CreateDirectory(string prefix)
+    {
+        string path = Directory.CreateTempSubdirectory("fcgi-e2e-" + prefix + "-").FullName;
+        lock (_directories)
+        {
+            _directories.Add(path);
+        }
+
+        return path;
+    }
+
+    public void Dispose()
+    {
+        lock (_directories)
+        {
+            foreach (string directory in _directories)
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
+    internal static string? FindProgram(string name)
+    {
+        IEnumerable<string> directories = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]);
+        foreach (string directory in directories)
+        {
+            string candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FastCgi.Aot.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no FastCgi.Aot.sln above {AppContext.BaseDirectory}");
+    }
+
+    private PublishedSample Publish()
+    {
+        string root = RepositoryRoot();
+        string output = CreateDirectory("publish");
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host
+            : FindProgram("dotnet") ?? throw new InvalidOperationException("dotnet is not on PATH");
+
+        // The test host runs under `dotnet test`, whose MSBuild variables would steer a nested build.
+        var environment = new Dictionary<string, string>();
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            string key = (string)entry.Key;
+            if (!key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) && !key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+            {
+                environment[key] = (string?)entry.Value ?? "";
+            }
+        }
+
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+
+        // --disable-build-servers: no MSBuild node or compiler server outlives the test run.
+        (int exitCode, byte[] stdout, string stderr) = ChildProcess.RunAsync(
+            dotnet,
+            ["publish", Path.Combine(root, "samples", "HelloFcgi"), "-r", "linux-x64", "-o", output, "--disable-build-servers", "-nologo"],
+            environment,
+            clearEnvironment: true,
+            ReadOnlyMemory<byte>.Empty,
+            TimeSpan.FromMinutes(8)).GetAwaiter().GetResult();
+        string log = Encoding.UTF8.GetString(stdout) + stderr;
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish samples/HelloFcgi failed with exit code {exitCode}:\n{log}");
+        }
+
+        string[] files = Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories);
+        string[] warnings = TrimOrAotWarning().Matches(log).Select(m => m.Value).Distinct().ToArray();
+        return new PublishedSample(Path.Combine(output, "HelloFcgi"), files, warnings, log);
+    }
+
+    /// <summary>Installs, in one apt-get call, the packages that dpkg does not know as installed.</summary>
+    /// <returns>Null when all are present, otherwise why some could not be installed.</returns>
+    private static string? InstallMissingComponents()
+    {
+        string[] missing = Components.Where(c => !IsInstalled(c.Package, c.Program)).Select(c => c.Package).ToArray();
+        if (missing.Length == 0)
+        {
+            return null;
+        }
+
+        string packages = string.Join(' ', missing);
+        if (!IsRoot)
+        {
+            return $"This process is not root, so the tests cannot install it: run `sudo apt-get install -y {packages}` " +
+                   "(or set FCGI_E2E_SKIP=1 to skip the end-to-end tests outside CI).";
+        }
+
+        string? aptGet = FindProgram("apt-get");
+        if (aptGet is null)
+        {
+            return $"apt-get is not available to install {packages}.";
+        }
+
+        // Debian starts a service when its package is installed (apache2 and lighttpd would both
+        // bind port 80 on every address). policy-rc.d answering 101 forbids that, as in containers.
+        const string policy = "/usr/sbin/policy-rc.d";
+        bool ownPolicy = !File.Exists(policy);
+        if (ownPolicy)
+        {
+            File.WriteAllText(policy, "#!/bin/sh\n# Written by the FastCgi.Aot end-to-end tests while they install packages.\nexit 101\n");
+            File.SetUnixFileMode(policy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        try
+        {
+            var environment = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
+            var log = new StringBuilder();
+            foreach (string[] arguments in new[] { new[] { "update" }, ["install", "-y", "--no-install-recommends", .. missing] })
+            {
+                (int exitCode, byte[] stdout, string stderr) = ChildProcess.RunAsync(
+                    aptGet, arguments, environment, clearEnvironment: false, ReadOnlyMemory<byte>.Empty, TimeSpan.FromMinutes(6)).GetAwaiter().GetResult();
+                log.Append("$ apt-get ").AppendJoin(' ', arguments).Append('\n').Append(Encoding.UTF8.GetString(stdout)).Append(stderr);
+                if (exitCode != 0)
+                {
+                    return $"`apt-get {string.Join(' ', arguments)}` failed with exit code {exitCode}:\n{log}";
+                }
+            }
+
+            string[] stillMissing = Components.Where(c => !IsInstalled(c.Package, c.Program)).Select(c => c.Package).ToArray();
+            return stillMissing.Length == 0 ? null : $"apt-get install did not install {string.Join(' ', stillMissing)}:\n{log}";
+        }
+        finally
+        {
+            if (ownPolicy)
+            {
+                File.Delete(policy);
+            }
+        }
+    }
+
+    private static bool IsInstalled(string package, string program)
+    {
+        if (FindProgram("dpkg-query") is not { } dpkgQuery)
+        {
+            return FindProgram(program) is not null;
+        }
+
+        // `dpkg -s` succeeds for a package that is removed but not purged; ask for its status.
+        (int exitCode, byte[] stdout, _) = ChildProcess.RunAsync(
+            dpkgQuery, ["-W", "-f=${db:Status-Status}", package], null, clearEnvironment: false, ReadOnlyMemory<byte>.Empty, TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
+        return exitCode == 0 && Encoding.ASCII.GetString(stdout).Trim() == "installed" && FindProgram(program) is not null;
+    }
+
+    [GeneratedRegex(@"\bIL[23]\d{3}\b")]
+    private static partial Regex TrimOrAotWarning();
+}
+
+/// <summary>The published sample: the executable, every file the publish wrote, and its log.</summary>
+internal sealed record PublishedSample(string Executable, string[] Files, string[] TrimOrAotWarnings, string PublishLog);
