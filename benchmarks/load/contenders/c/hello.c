@@ -3,6 +3,7 @@
  * while the web server keeps it open (FCGI_KEEP_CONN). */
 #include <fcgiapp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -36,6 +37,9 @@ int main(int argc, char **argv)
     int threads = atoi(argv[2]);
     unlink(argv[1]);
     FCGX_Init();
+    /* libfcgi catches SIGTERM to finish the current request and then waits in accept for ever;
+     * the benchmark stops contenders with SIGTERM. */
+    signal(SIGTERM, SIG_DFL);
     listen_fd = FCGX_OpenSocket(argv[1], 1024);
     if (listen_fd < 0)
         return 1;
