@@ -1,7 +1,10 @@
 using System.Collections.Generic;
+using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
 using FastCgi.Aot.Generated;
 using FastCgi.Aot.Internal;
+
+[assembly: FastCgi.Aot.FcgiJsonContext(typeof(FastCgi.Aot.Benchmarks.BenchmarkJsonContext))]
 
 namespace FastCgi.Aot.Benchmarks;
 
@@ -15,6 +18,7 @@ public class DispatchBenchmarks
 {
     private FcgiInMemoryExchange _hello = null!;
     private FcgiInMemoryExchange _add = null!;
+    private FcgiInMemoryExchange _user = null!;
     private FcgiInMemoryExchange _missing = null!;
 
     [GlobalSetup]
@@ -22,6 +26,7 @@ public class DispatchBenchmarks
     {
         _hello = Create("/hello", string.Empty);
         _add = Create("/add", "a=1&b=2");
+        _user = Create("/users/7", string.Empty);
         _missing = Create("/nowhere/at/all", string.Empty);
     }
 
@@ -30,6 +35,10 @@ public class DispatchBenchmarks
 
     [Benchmark]
     public long Add() => Dispatch(_add);
+
+    /// <summary>A route value bound to an int, and a record written as JSON by the source-generated context.</summary>
+    [Benchmark]
+    public long UserJson() => Dispatch(_user);
 
     [Benchmark]
     public long NotFound() => Dispatch(_missing);
@@ -59,4 +68,29 @@ internal static class DispatchBenchmarkRoutes
 
     [FcgiRoute("/add")]
     public static int Add(int a, int b) => a + b;
+
+    // The users exist before the request, as in a cache: the row measures binding and JSON
+    // writing, not the handler's own allocation (the sample's GetUser builds a new record).
+    private static readonly BenchmarkUser[] s_users = CreateUsers();
+
+    [FcgiRoute("/users/{id}")]
+    public static BenchmarkUser? GetUser(int id) => (uint)id < (uint)s_users.Length ? s_users[id] : null;
+
+    private static BenchmarkUser[] CreateUsers()
+    {
+        var users = new BenchmarkUser[16];
+        for (int i = 0; i < users.Length; i++)
+        {
+            users[i] = new BenchmarkUser(i, "user" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return users;
+    }
 }
+
+/// <summary>The JSON payload of the <c>/users/{id}</c> row, shaped like the sample's <c>User</c>.</summary>
+internal sealed record BenchmarkUser(int Id, string Name);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(BenchmarkUser))]
+internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;

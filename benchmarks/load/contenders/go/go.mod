@@ -1,0 +1,3 @@
+module hellofcgi/contender
+
+go 1.19
