@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -63,10 +64,14 @@ public sealed class SnapshotTests
         Assert.Empty(run.Sources);
     }
 
-    private static void Verify(string test, string resource, [CallerFilePath] string callerPath = "")
+    private static string ProjectDirectory =>
+        typeof(SnapshotTests).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(static a => a.Key == "ProjectDirectory").Value!;
+
+    private static void Verify(string test, string resource)
     {
         GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource(resource)).AssertCleanBuild();
-        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", test);
+        string directory = Path.Combine(ProjectDirectory, "Snapshots", test);
 #if UPDATE_SNAPSHOTS
         if (Directory.Exists(directory))
         {
