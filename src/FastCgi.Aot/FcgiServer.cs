@@ -60,11 +60,14 @@ public static class FcgiServer
                 }
             }
 
-            FcgiServerInstance server = Start<TApplication>(options, out string description);
-            using var stopping = new ManualResetEventSlim();
+            // Signals first: a SIGTERM that arrives once the socket accepts must already stop
+            // gracefully (exit 0, socket file removed), not kill the process.
+            var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            FcgiServerInstance server = Start<TApplication>(options, out string description);
             Log(options, $"fastcgi: listening on {description} (pid {Environment.ProcessId})");
+            _ = StopWhenRequestedAsync(stopRequested.Task, server);
             server.Completion.GetAwaiter().GetResult();
             Log(options, "fastcgi: stopped");
             return 0;
@@ -73,7 +76,7 @@ public static class FcgiServer
             {
                 // Keep the process alive: it exits once the graceful stop completes.
                 context.Cancel = true;
-                _ = server.StopAsync();
+                stopRequested.TrySetResult();
             }
         }
         catch (FcgiStartupException exception)
@@ -97,6 +100,12 @@ public static class FcgiServer
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void RegisterApplication<TApplication>()
         where TApplication : IFcgiApplication => s_run = static args => Run<TApplication>(args);
+
+    private static async Task StopWhenRequestedAsync(Task stopRequested, FcgiServerInstance server)
+    {
+        await stopRequested.ConfigureAwait(false);
+        await server.StopAsync().ConfigureAwait(false);
+    }
 
     internal static void RunSynchronously(ValueTask task)
     {

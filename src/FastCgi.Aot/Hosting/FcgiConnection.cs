@@ -305,7 +305,11 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
             return RecordOutcome.Continue;
         }
 
-        if (_overloaded || _host.Stopping)
+        // While the server stops, a connection that is still open serves what arrives on it and
+        // closes once idle: refusing with FCGI_OVERLOADED would reach nginx's client as a 502,
+        // while a closed keep-alive connection makes nginx retry on a fresh one, which waits in
+        // the (inherited) listen backlog for the next process.
+        if (_overloaded)
         {
             Interlocked.Increment(ref _host.Statistics._refusedOverloaded);
             WriteEndRequest(id, AppStatusOk, FcgiProtocolStatus.Overloaded);
