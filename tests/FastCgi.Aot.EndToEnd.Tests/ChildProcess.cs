@@ -125,6 +125,21 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until the process has written <paramref name="text"/> on stdout or stderr.</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > timeout || HasExited)
+            {
+                throw new TimeoutException($"{Name} did not write '{text}' within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
+
     public bool WaitForExit(TimeSpan timeout)
     {
         if (!_process.WaitForExit(timeout))

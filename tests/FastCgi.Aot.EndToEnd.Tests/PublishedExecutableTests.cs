@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -30,18 +31,35 @@ public sealed class PublishedExecutableTests(SampleFixture fixture, ITestOutputH
         long size = new FileInfo(fixture.Sample.Executable).Length;
         await servers.VerifyAsync(async () =>
         {
-            var clock = Stopwatch.StartNew();
-            ChildProcess app = servers.Add(ChildProcess.Start("HelloFcgi", fixture.Sample.Executable, ["--socket", socket]));
-            CgiResponse first = await FirstAnswerAsync(socket, app).ConfigureAwait(false);
-            TimeSpan toFirstAnswer = clock.Elapsed;
-            Assert.Equal(200, first.Status);
-            Assert.Equal("Hello, World!", first.BodyText);
+            // Five starts; the first also warms up this test's own client code.
+            var starts = new List<double>();
+            string rss = "";
+            for (int run = 0; run < 5; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                ChildProcess app = servers.Add(ChildProcess.Start($"HelloFcgi (start {run + 1})", fixture.Sample.Executable, ["--socket", socket]));
+                CgiResponse first = await FirstAnswerAsync(socket, app).ConfigureAwait(false);
+                starts.Add(clock.Elapsed.TotalMilliseconds);
+                Assert.Equal(200, first.Status);
+                Assert.Equal("Hello, World!", first.BodyText);
+                if (run == 4)
+                {
+                    await Task.Delay(300).ConfigureAwait(false);
+                    rss = File.ReadLines($"/proc/{app.Id}/status").Single(line => line.StartsWith("VmRSS:", StringComparison.Ordinal)).Substring(6).Trim();
+                }
 
-            await Task.Delay(300).ConfigureAwait(false);
-            string rss = File.ReadLines($"/proc/{app.Id}/status").Single(line => line.StartsWith("VmRSS:", StringComparison.Ordinal));
+                // "listening on" is logged once SIGTERM is handled; a SIGTERM before it kills the process
+                // outright (exit 143), even though it already answers requests.
+                await app.WaitForLogAsync("fastcgi: listening on", TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                app.Signal(Native.SIGTERM);
+                Assert.True(app.WaitForExit(TimeSpan.FromSeconds(15)), "it did not stop within 15 s of SIGTERM");
+                Assert.Equal(0, app.ExitCode);
+            }
+
+            starts.Sort();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"executable size: {size} bytes ({size / 1048576.0:0.00} MiB)"));
-            output.WriteLine($"idle RSS after the first request: {rss.Substring(6).Trim()}");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exec to first answered request: {toFirstAnswer.TotalMilliseconds:0.0} ms"));
+            output.WriteLine($"idle RSS after the first request: {rss}");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exec to first answered request: median {starts[2]:0.0} ms (min {starts[0]:0.0}, max {starts[4]:0.0}) over 5 starts"));
         }).ConfigureAwait(false);
     }
 

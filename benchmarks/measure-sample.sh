@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Publishes samples/HelloFcgi (NativeAOT) and prints the three figures the README quotes:
+# the executable's size, its resident memory when idle after the first request, and the time
+# from exec to the first answered request (RUNS starts, default 20; min / median / max).
+# The probe is libfcgi's cgi-fcgi (apt-get install libfcgi-bin), retried until it gets
+# "Hello, World!", so the time includes creating the socket and one full request.
+# EXE=path/to/HelloFcgi skips the publish and measures that executable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs="${RUNS:-20}"
+command -v cgi-fcgi >/dev/null 2>&1 || { echo "cgi-fcgi is missing: apt-get install libfcgi-bin" >&2; exit 1; }
+work="$(mktemp -d /tmp/measure-sample.XXXXXX)"
+app_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+exe="${EXE:-}"
+if [ -z "$exe" ]; then
+  echo "publishing samples/HelloFcgi (NativeAOT)..." >&2
+  dotnet publish samples/HelloFcgi -r linux-x64 -o "$work/bin" -nologo -v quiet >&2
+  exe="$work/bin/HelloFcgi"
+fi
+
+sock="$work/hello.sock"
+starts=()
+rss=()
+for _ in $(seq "$runs"); do
+  t0=$(date +%s%N)
+  "$exe" --socket "$sock" 2>/dev/null &
+  app_pid=$!
+  until env -i REQUEST_METHOD=GET REQUEST_URI=/hello cgi-fcgi -bind -connect "$sock" 2>/dev/null | grep -q 'Hello, World!'; do
+    kill -0 "$app_pid" 2>/dev/null || { echo "the executable exited before answering" >&2; exit 1; }
+  done
+  t1=$(date +%s%N)
+  starts+=($(( (t1 - t0) / 1000 )))
+  sleep 0.3
+  rss+=($(awk '/^VmRSS:/ {print $2}' "/proc/$app_pid/status"))
+  kill -TERM "$app_pid"
+  wait "$app_pid" || true
+  app_pid=""
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+min() { printf '%s\n' "$@" | sort -n | head -1; }
+max() { printf '%s\n' "$@" | sort -n | tail -1; }
+ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us/1000}'; }
+
+size=$(stat -c %s "$exe")
+printf 'executable size:            %d bytes (%.2f MiB)\n' "$size" "$(awk -v s="$size" 'BEGIN {print s/1048576}')"
+printf 'idle RSS after 1st request: %s KiB median (min %s, max %s) over %d runs\n' "$(median "${rss[@]}")" "$(min "${rss[@]}")" "$(max "${rss[@]}")" "$runs"
+printf 'exec to first answer:       %s ms median (min %s, max %s) over %d runs, probe cgi-fcgi\n' \
+  "$(ms "$(median "${starts[@]}")")" "$(ms "$(min "${starts[@]}")")" "$(ms "$(max "${starts[@]}")")" "$runs"
