@@ -50,6 +50,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
     private int _activeCount;
     private long _lastActivity;
     private volatile bool _closing;
+    private volatile bool _receivedAny;
     private volatile bool _midRecord;
     private bool _disposed;
     private int _shutdown;
@@ -90,6 +91,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
                 }
 
                 _lastActivity = Environment.TickCount64;
+                _receivedAny = true;
                 if (!await ProcessAsync(received).ConfigureAwait(false))
                 {
                     break;
@@ -1087,7 +1089,11 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection, IConnectionOutput
 
     public void BeginStop()
     {
-        if (Volatile.Read(ref _activeCount) == 0)
+        // An idle keep-alive connection closes at once: a web server retries a request it sent on
+        // a cached connection that closed. A connection that has sent nothing yet was accepted for
+        // a request on its way, and a direct client would not retry it: it is served, then closed
+        // (or aborted at the shutdown deadline).
+        if (Volatile.Read(ref _activeCount) == 0 && _receivedAny)
         {
             Abort();
         }
