@@ -133,7 +133,12 @@ internal sealed class FcgiTestClient : IDisposable
         set
         {
             _socket.ReceiveTimeout = (int)value.TotalMilliseconds;
-            _socket.SendTimeout = (int)value.TotalMilliseconds;
+
+            // Sends get a wider margin: .NET on Linux measures a synchronous send's timeout over the
+            // whole call, so a multi-megabyte send that the server reads steadily but slowly (as
+            // back-pressure tests make it, on a loaded CI machine) would fail with ETIMEDOUT while
+            // it is making progress. A server that really stalls still fails the next read.
+            _socket.SendTimeout = (int)(value.TotalMilliseconds * 6);
         }
     }
 
