@@ -77,9 +77,15 @@ internal sealed class ChildProcess : IDisposable
         IReadOnlyDictionary<string, string>? environment,
         bool clearEnvironment,
         ReadOnlyMemory<byte> stdin,
-        TimeSpan timeout)
+        TimeSpan timeout,
+        string? workingDirectory = null)
     {
         using var process = new Process { StartInfo = CreateStartInfo(file, arguments, environment, clearEnvironment) };
+        if (workingDirectory is not null)
+        {
+            process.StartInfo.WorkingDirectory = workingDirectory;
+        }
+
         process.Start();
         using var cancel = new CancellationTokenSource(timeout);
         try

@@ -63,15 +63,15 @@ public sealed class PublishedExecutableTests(SampleFixture fixture, ITestOutputH
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Connects as soon as the socket accepts and sends GET /hello.</summary>
-    internal static async Task<CgiResponse> FirstAnswerAsync(string socket, ChildProcess app)
+    /// <summary>Connects as soon as the socket accepts and sends a GET (of /hello unless told otherwise).</summary>
+    internal static async Task<CgiResponse> FirstAnswerAsync(string socket, ChildProcess app, string uri = "/hello")
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                return await FcgiTestClient.GetAsync(socket, "/hello").ConfigureAwait(false);
+                return await FcgiTestClient.GetAsync(socket, uri).ConfigureAwait(false);
             }
             catch (System.Net.Sockets.SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20) && !app.HasExited)
             {

@@ -119,6 +119,21 @@ public sealed partial class SampleFixture : IDisposable
     {
         string root = RepositoryRoot();
         string output = CreateDirectory("publish");
+        (int exitCode, string log) = RunDotnet(["publish", Path.Combine(root, "samples", "HelloFcgi"), "-r", "linux-x64", "-o", output], workingDirectory: null);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish samples/HelloFcgi failed with exit code {exitCode}:\n{log}");
+        }
+
+        string[] files = Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories);
+        string[] warnings = TrimOrAotWarning().Matches(log).Select(m => m.Value).Distinct().ToArray();
+        return new PublishedSample(Path.Combine(output, "HelloFcgi"), files, warnings, log);
+    }
+
+    /// <summary>Runs the .NET CLI as a user would, outside the test host's MSBuild and VSTest settings.</summary>
+    /// <returns>The exit code and everything it printed.</returns>
+    internal static (int ExitCode, string Log) RunDotnet(IEnumerable<string> arguments, string? workingDirectory)
+    {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host
             : FindProgram("dotnet") ?? throw new InvalidOperationException("dotnet is not on PATH");
@@ -140,20 +155,13 @@ public sealed partial class SampleFixture : IDisposable
         // --disable-build-servers: no MSBuild node or compiler server outlives the test run.
         (int exitCode, byte[] stdout, string stderr) = ChildProcess.RunAsync(
             dotnet,
-            ["publish", Path.Combine(root, "samples", "HelloFcgi"), "-r", "linux-x64", "-o", output, "--disable-build-servers", "-nologo"],
+            [.. arguments, "--disable-build-servers", "-nologo"],
             environment,
             clearEnvironment: true,
             ReadOnlyMemory<byte>.Empty,
-            TimeSpan.FromMinutes(8)).GetAwaiter().GetResult();
-        string log = Encoding.UTF8.GetString(stdout) + stderr;
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish samples/HelloFcgi failed with exit code {exitCode}:\n{log}");
-        }
-
-        string[] files = Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories);
-        string[] warnings = TrimOrAotWarning().Matches(log).Select(m => m.Value).Distinct().ToArray();
-        return new PublishedSample(Path.Combine(output, "HelloFcgi"), files, warnings, log);
+            TimeSpan.FromMinutes(8),
+            workingDirectory).GetAwaiter().GetResult();
+        return (exitCode, Encoding.UTF8.GetString(stdout) + stderr);
     }
 
     /// <summary>Installs, in one apt-get call, the packages that dpkg does not know as installed.</summary>
