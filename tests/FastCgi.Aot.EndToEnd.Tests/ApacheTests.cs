@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -22,6 +23,42 @@ public sealed class ApacheTests(SampleFixture fixture)
             await SampleContract.AssertEchoAsync(client, 1024 * 1024, 21).ConfigureAwait(false);
             // enablereuse=on: a pooled connection serves again.
             await SampleContract.AssertAnswerAsync(client, "/hello", HttpStatusCode.OK, SampleContract.PlainText, "Hello, World!").ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    [EndToEndFact]
+    public async Task Apache_mod_authnz_fcgi_lets_through_only_requests_the_sample_authorizes()
+    {
+        using var servers = new ServerSet(fixture, "apache-authorizer");
+        await servers.VerifyAsync(async () =>
+        {
+            int authorizer = await servers.StartAppOnTcpAsync(new Dictionary<string, string> { ["HELLO_TOKEN"] = "e2e-token" }).ConfigureAwait(false);
+            using HttpClient client = ServerSet.HttpClient(await servers.StartApacheAuthorizerAsync(authorizer).ConfigureAwait(false));
+
+            // Authorized: the sample answered 200 with Variable-HELLO_USER: hello, which Apache
+            // took as the user, so "Require user hello" holds and the static file is served.
+            using (var allowed = new HttpRequestMessage(HttpMethod.Get, "/protected/secret.txt"))
+            {
+                allowed.Headers.TryAddWithoutValidation("Authorization", "Bearer e2e-token");
+                using HttpResponseMessage response = await client.SendAsync(allowed).ConfigureAwait(false);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal("secret page\n", await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+            }
+
+            // Denied, with and without a token: the authorizer's 401, its header and body reach the client.
+            foreach (string? authorization in new[] { null, "Bearer wrong" })
+            {
+                using var denied = new HttpRequestMessage(HttpMethod.Get, "/protected/secret.txt");
+                if (authorization is not null)
+                {
+                    denied.Headers.TryAddWithoutValidation("Authorization", authorization);
+                }
+
+                using HttpResponseMessage response = await client.SendAsync(denied).ConfigureAwait(false);
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+                Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+                Assert.Equal("A valid bearer token is required.\n", await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+            }
         }).ConfigureAwait(false);
     }
 }

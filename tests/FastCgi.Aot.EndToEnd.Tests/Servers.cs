@@ -168,6 +168,66 @@ internal sealed class ServerSet : IDisposable
         return port;
     }
 
+    /// <summary>Starts the sample on TCP 127.0.0.1 (mod_authnz_fcgi reaches authorizers over TCP only).</summary>
+    public async Task<int> StartAppOnTcpAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        int port = FreePort();
+        ChildProcess app = Add(ChildProcess.Start("HelloFcgi", Fixture.Sample.Executable, ["--tcp", $"127.0.0.1:{port}"], environment));
+        await WaitForTcpPortAsync(port, app).ConfigureAwait(false);
+        return port;
+    }
+
+    /// <summary>
+    /// Starts Apache httpd with mod_authnz_fcgi calling the sample as a FastCGI Authorizer for
+    /// /protected/, as docs/deployment.md says; the directory holds one static file, secret.txt.
+    /// </summary>
+    public async Task<int> StartApacheAuthorizerAsync(int authorizerPort)
+    {
+        string apache = Fixture.Program("apache2");
+        int port = FreePort();
+        string errorLog = Path("apache-error.log");
+        AddLogFile(errorLog);
+        string documentRoot = Path("htdocs");
+        System.IO.Directory.CreateDirectory(System.IO.Path.Combine(documentRoot, "protected"));
+        File.WriteAllText(System.IO.Path.Combine(documentRoot, "protected", "secret.txt"), "secret page\n");
+        const string modules = "/usr/lib/apache2/modules";
+
+        // The user is the HELLO_USER variable the authorizer passed back (Variable-HELLO_USER).
+        const string userExpression = "%{reqenv:HELLO_USER}";
+        string config = $"""
+            ServerRoot "{Directory}"
+            ServerName 127.0.0.1
+            Listen 127.0.0.1:{port}
+            PidFile "{Path("apache.pid")}"
+            ErrorLog "{errorLog}"
+            LogLevel warn
+            DefaultRuntimeDir "{Directory}"
+            Mutex file:{Directory} default
+            LoadModule mpm_event_module {modules}/mod_mpm_event.so
+            LoadModule authz_core_module {modules}/mod_authz_core.so
+            LoadModule authz_user_module {modules}/mod_authz_user.so
+            LoadModule authn_core_module {modules}/mod_authn_core.so
+            LoadModule authnz_fcgi_module {modules}/mod_authnz_fcgi.so
+            {(SampleFixture.IsRoot ? "User www-data\nGroup www-data" : "")}
+            DocumentRoot "{documentRoot}"
+            <Directory "{documentRoot}">
+                Require all granted
+            </Directory>
+            AuthnzFcgiDefineProvider authn HelloAuthorizer fcgi://127.0.0.1:{authorizerPort}/
+            <Location "/protected/">
+                AuthType HelloToken
+                AuthName "hello"
+                CGIPassAuth On
+                AuthnzFcgiCheckAuthnProvider HelloAuthorizer Authoritative On RequireBasicAuth Off UserExpr "{userExpression}"
+                Require user hello
+            </Location>
+            """;
+        File.WriteAllText(Path("apache.conf"), config);
+        ChildProcess process = Add(ChildProcess.Start("apache2", apache, ["-f", Path("apache.conf"), "-DFOREGROUND"]));
+        await WaitForTcpPortAsync(port, process).ConfigureAwait(false);
+        return port;
+    }
+
     /// <summary>Starts lighttpd, which spawns the sample itself (bin-path), as docs/deployment.md says.</summary>
     public async Task<int> StartLighttpdAsync()
     {
