@@ -1,10 +1,7 @@
 using System;
-using System.Buffers;
-using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using FastCgi.Aot.Internal;
 using FastCgi.Aot.Protocol;
 
 namespace FastCgi.Aot.Hosting;
