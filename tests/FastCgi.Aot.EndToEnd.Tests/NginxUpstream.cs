@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace FastCgi.Aot.EndToEnd.Tests;
+
+/// <summary>nginx in front of several instances of the app in one upstream, as docs/deployment.md's scale-out section configures it.</summary>
+internal static class NginxUpstream
+{
+    /// <summary>The response header that names the servers nginx tried for a request, in order (<c>$upstream_addr</c>).</summary>
+    public const string UpstreamHeader = "X-Upstream";
+
+    /// <summary>
+    /// Starts nginx with one upstream of every socket in <paramref name="appSockets"/> (round robin,
+    /// a keepalive pool, <c>fastcgi_next_upstream</c> left at its default <c>error timeout</c>).
+    /// Each response carries <see cref="UpstreamHeader"/>, which is for the test only:
+    /// <c>unix:A</c> when A answered, <c>unix:A, unix:B</c> when A failed and nginx retried on B.
+    /// </summary>
+    public static async Task<int> StartNginxUpstreamAsync(this ServerSet servers, IReadOnlyList<string> appSockets)
+    {
+        string nginx = servers.Fixture.Program("nginx");
+        int port = ServerSet.FreePort();
+        string temp = servers.Path("nginx");
+        Directory.CreateDirectory(temp);
+        string errorLog = servers.Path("nginx-error.log");
+        servers.AddLogFile(errorLog);
+        string upstreamServers = string.Join("\n", appSockets.Select(socket => $"    server unix:{socket};"));
+        string config = $$"""
+            {{(SampleFixture.IsRoot ? "user root;" : "")}}
+            worker_processes 1;
+            daemon off;
+            pid {{servers.Path("nginx.pid")}};
+            error_log {{errorLog}} warn;
+            events { worker_connections 1024; }
+            http {
+              access_log off;
+              client_body_temp_path {{temp}}/body;
+              fastcgi_temp_path {{temp}}/fastcgi;
+              proxy_temp_path {{temp}}/proxy;
+              uwsgi_temp_path {{temp}}/uwsgi;
+              scgi_temp_path {{temp}}/scgi;
+              upstream hellofcgi {
+            {{upstreamServers}}
+                keepalive 32;
+              }
+              server {
+                listen 127.0.0.1:{{port}};
+                location / {
+                  include /etc/nginx/fastcgi_params;
+                  fastcgi_keep_conn on;
+                  fastcgi_pass hellofcgi;
+                  add_header {{UpstreamHeader}} $upstream_addr always;
+                }
+              }
+            }
+            """;
+        File.WriteAllText(servers.Path("nginx.conf"), config);
+        ChildProcess process = servers.Add(ChildProcess.Start("nginx", nginx, ["-c", servers.Path("nginx.conf"), "-e", errorLog]));
+        await ServerSet.WaitForTcpPortAsync(port, process).ConfigureAwait(false);
+        return port;
+    }
+}
