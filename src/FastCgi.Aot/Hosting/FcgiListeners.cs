@@ -49,7 +49,7 @@ internal static class FcgiListeners
             return socket;
         }
 
-        throw new FcgiStartupException("no listen address: pass --socket PATH or --tcp HOST:PORT, or start the program with a listening socket on descriptor 0", 2);
+        throw new FcgiStartupException("no listen address: pass --socket PATH or --tcp HOST:PORT, or start the program with a listening socket on descriptor 0 or through systemd socket activation (LISTEN_FDS)", 2);
     }
 
     /// <summary>
