@@ -257,12 +257,16 @@ public sealed class FcgiResponse : IBufferWriter<byte>
 
     private static Memory<byte> ScratchMemory(int sizeHint)
     {
-        if (sizeHint > s_scratch.Length)
+        // Read the shared field once: another thread may replace it meanwhile, even with a smaller
+        // array, and the caller must get at least sizeHint bytes.
+        byte[] scratch = s_scratch;
+        if (sizeHint > scratch.Length)
         {
-            s_scratch = new byte[sizeHint];
+            scratch = new byte[sizeHint];
+            s_scratch = scratch;
         }
 
-        return s_scratch;
+        return scratch;
     }
 
     internal bool IsDiscarded => _discard;
