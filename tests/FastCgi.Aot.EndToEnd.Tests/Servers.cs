@@ -135,38 +135,14 @@ internal sealed class ServerSet : IDisposable
     }
 
     /// <summary>Starts Apache httpd (event MPM, mod_proxy_fcgi) from a minimal config of its own.</summary>
-    public async Task<int> StartApacheAsync(string appSocket)
-    {
-        string apache = Fixture.Program("apache2");
-        int port = FreePort();
-        string errorLog = Path("apache-error.log");
-        AddLogFile(errorLog);
-        const string modules = "/usr/lib/apache2/modules";
+    public Task<int> StartApacheAsync(string appSocket) =>
         // As root, Apache serves from www-data workers (it refuses `User root`), so the app's
         // socket is 0666 in a 0755 directory. The <Location> block is docs/deployment.md's.
-        string config = $"""
-            ServerRoot "{Directory}"
-            ServerName 127.0.0.1
-            Listen 127.0.0.1:{port}
-            PidFile "{Path("apache.pid")}"
-            ErrorLog "{errorLog}"
-            LogLevel warn
-            DefaultRuntimeDir "{Directory}"
-            Mutex file:{Directory} default
-            LoadModule mpm_event_module {modules}/mod_mpm_event.so
-            LoadModule authz_core_module {modules}/mod_authz_core.so
-            LoadModule proxy_module {modules}/mod_proxy.so
-            LoadModule proxy_fcgi_module {modules}/mod_proxy_fcgi.so
-            {(SampleFixture.IsRoot ? "User www-data\nGroup www-data" : "")}
+        StartApacheAsync(["proxy_module mod_proxy.so", "proxy_fcgi_module mod_proxy_fcgi.so"], $"""
             <Location "/">
                 ProxyPass "unix:{appSocket}|fcgi://localhost/" enablereuse=on
             </Location>
-            """;
-        File.WriteAllText(Path("apache.conf"), config);
-        ChildProcess process = Add(ChildProcess.Start("apache2", apache, ["-f", Path("apache.conf"), "-DFOREGROUND"]));
-        await WaitForTcpPortAsync(port, process).ConfigureAwait(false);
-        return port;
-    }
+            """);
 
     /// <summary>Starts the sample on TCP 127.0.0.1 (mod_authnz_fcgi reaches authorizers over TCP only).</summary>
     public async Task<int> StartAppOnTcpAsync(IReadOnlyDictionary<string, string> environment)
@@ -181,34 +157,15 @@ internal sealed class ServerSet : IDisposable
     /// Starts Apache httpd with mod_authnz_fcgi calling the sample as a FastCGI Authorizer for
     /// /protected/, as docs/deployment.md says; the directory holds one static file, secret.txt.
     /// </summary>
-    public async Task<int> StartApacheAuthorizerAsync(int authorizerPort)
+    public Task<int> StartApacheAuthorizerAsync(int authorizerPort)
     {
-        string apache = Fixture.Program("apache2");
-        int port = FreePort();
-        string errorLog = Path("apache-error.log");
-        AddLogFile(errorLog);
         string documentRoot = Path("htdocs");
         System.IO.Directory.CreateDirectory(System.IO.Path.Combine(documentRoot, "protected"));
         File.WriteAllText(System.IO.Path.Combine(documentRoot, "protected", "secret.txt"), "secret page\n");
-        const string modules = "/usr/lib/apache2/modules";
 
         // The user is the HELLO_USER variable the authorizer passed back (Variable-HELLO_USER).
         const string userExpression = "%{reqenv:HELLO_USER}";
-        string config = $"""
-            ServerRoot "{Directory}"
-            ServerName 127.0.0.1
-            Listen 127.0.0.1:{port}
-            PidFile "{Path("apache.pid")}"
-            ErrorLog "{errorLog}"
-            LogLevel warn
-            DefaultRuntimeDir "{Directory}"
-            Mutex file:{Directory} default
-            LoadModule mpm_event_module {modules}/mod_mpm_event.so
-            LoadModule authz_core_module {modules}/mod_authz_core.so
-            LoadModule authz_user_module {modules}/mod_authz_user.so
-            LoadModule authn_core_module {modules}/mod_authn_core.so
-            LoadModule authnz_fcgi_module {modules}/mod_authnz_fcgi.so
-            {(SampleFixture.IsRoot ? "User www-data\nGroup www-data" : "")}
+        return StartApacheAsync(["authz_user_module mod_authz_user.so", "authn_core_module mod_authn_core.so", "authnz_fcgi_module mod_authnz_fcgi.so"], $"""
             DocumentRoot "{documentRoot}"
             <Directory "{documentRoot}">
                 Require all granted
@@ -221,8 +178,43 @@ internal sealed class ServerSet : IDisposable
                 AuthnzFcgiCheckAuthnProvider HelloAuthorizer Authoritative On RequireBasicAuth Off UserExpr "{userExpression}"
                 Require user hello
             </Location>
-            """;
-        File.WriteAllText(Path("apache.conf"), config);
+            """);
+    }
+
+    /// <summary>Starts Apache httpd (event MPM) with the given modules and configuration after a common preamble.</summary>
+    private async Task<int> StartApacheAsync(string[] modules, string configuration)
+    {
+        string apache = Fixture.Program("apache2");
+        int port = FreePort();
+        string errorLog = Path("apache-error.log");
+        AddLogFile(errorLog);
+        const string directory = "/usr/lib/apache2/modules";
+        var config = new StringBuilder($"""
+            ServerRoot "{Directory}"
+            ServerName 127.0.0.1
+            Listen 127.0.0.1:{port}
+            PidFile "{Path("apache.pid")}"
+            ErrorLog "{errorLog}"
+            LogLevel warn
+            DefaultRuntimeDir "{Directory}"
+            Mutex file:{Directory} default
+            LoadModule mpm_event_module {directory}/mod_mpm_event.so
+            LoadModule authz_core_module {directory}/mod_authz_core.so
+
+            """);
+        foreach (string module in modules)
+        {
+            string[] parts = module.Split(' ');
+            config.Append("LoadModule ").Append(parts[0]).Append(' ').Append(directory).Append('/').Append(parts[1]).Append('\n');
+        }
+
+        if (SampleFixture.IsRoot)
+        {
+            config.Append("User www-data\nGroup www-data\n");
+        }
+
+        config.Append(configuration).Append('\n');
+        File.WriteAllText(Path("apache.conf"), config.ToString());
         ChildProcess process = Add(ChildProcess.Start("apache2", apache, ["-f", Path("apache.conf"), "-DFOREGROUND"]));
         await WaitForTcpPortAsync(port, process).ConfigureAwait(false);
         return port;
