@@ -16,6 +16,7 @@ internal static class FcgiCommandLine
         environment, then what the process inherited:
           --socket PATH                  listen on a Unix socket (env FCGI_SOCKET)
           --socket-mode MODE             octal permissions of the socket file (default 0660)
+          --socket-group GROUP           group of the socket file, a name or a numeric id (e.g. www-data)
           --tcp HOST:PORT                listen on TCP, e.g. 127.0.0.1:9000 or [::1]:9000 (env FCGI_TCP)
           (none)                         a socket passed by systemd (LISTEN_FDS, LISTEN_PID), or a
                                          listening socket on descriptor 0 (spawn-fcgi, lighttpd
@@ -77,6 +78,9 @@ internal static class FcgiCommandLine
                     break;
                 case "--socket":
                     options.UnixSocketPath = Value();
+                    break;
+                case "--socket-group":
+                    options.UnixSocketGroup = Value();
                     break;
                 case "--socket-mode":
                     options.UnixSocketMode = ParseMode(name, Value());

@@ -24,7 +24,7 @@ internal static class FcgiListeners
         owns = true;
         if (options.UnixSocketPath is { } path)
         {
-            Socket socket = ListenUnix(path, options.UnixSocketMode, options.Backlog);
+            Socket socket = ListenUnix(path, options.UnixSocketMode, options.Backlog, options.UnixSocketGroup);
             socketFile = path;
             description = "unix:" + path;
             return socket;
@@ -57,7 +57,7 @@ internal static class FcgiListeners
     /// socket or a path that is not a socket is refused, so a second instance cannot steal the
     /// first one's address and a typo cannot delete a file.
     /// </summary>
-    public static Socket ListenUnix(string path, UnixFileMode mode, int backlog)
+    public static Socket ListenUnix(string path, UnixFileMode mode, int backlog, string? group = null)
     {
         if (Directory.Exists(path))
         {
@@ -87,10 +87,19 @@ internal static class FcgiListeners
             File.Delete(path);
         }
 
+        // Resolved before the socket exists, so a bad group leaves no file behind.
+        uint? groupId = group is null ? null : UnixGroups.Resolve(group);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        bool bound = false;
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
+            bound = true;
+            if (groupId is uint id)
+            {
+                UnixGroups.SetGroup(path, id);
+            }
+
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(path, mode);
@@ -98,10 +107,16 @@ internal static class FcgiListeners
 
             socket.Listen(backlog);
         }
-        catch (Exception exception) when (exception is SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is SocketException or IOException or UnauthorizedAccessException or FcgiStartupException)
         {
             socket.Dispose();
-            throw new FcgiStartupException($"cannot listen on unix:{path}: {exception.Message}");
+            if (bound)
+            {
+                // The file is ours: a socket nobody will accept on must not stay behind.
+                File.Delete(path);
+            }
+
+            throw exception as FcgiStartupException ?? new FcgiStartupException($"cannot listen on unix:{path}: {exception.Message}");
         }
 
         return socket;

@@ -16,6 +16,13 @@ public sealed class FcgiServerOptions
     public UnixFileMode UnixSocketMode { get; set; } =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
+    /// <summary>
+    /// The group the Unix socket file is given (<c>--socket-group</c>), a name from /etc/group or a
+    /// numeric id; null leaves the process's group. With mode 0660 this lets the web server's group,
+    /// and no one else, connect.
+    /// </summary>
+    public string? UnixSocketGroup { get; set; }
+
     /// <summary>A TCP endpoint to listen on (<c>--tcp HOST:PORT</c>, <c>FCGI_TCP</c>).</summary>
     public EndPoint? TcpEndPoint { get; set; }
 
