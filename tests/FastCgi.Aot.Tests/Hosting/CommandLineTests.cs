@@ -29,9 +29,28 @@ public sealed class CommandLineTests
     [Fact]
     public void UsageListsEveryFlag()
     {
-        foreach (string flag in new[] { "--socket", "--socket-mode", "--tcp", "--max-connections", "--max-requests", "--max-requests-per-connection", "--max-params-bytes", "--max-body-bytes", "--idle-timeout", "--read-timeout", "--request-timeout", "--shutdown-timeout", "--backlog", "--verbose", "--help" })
+        foreach (string flag in new[] { "--socket", "--socket-mode", "--socket-group", "--tcp", "--max-connections", "--max-requests", "--max-requests-per-connection", "--max-params-bytes", "--max-body-bytes", "--max-response-buffer-bytes", "--idle-timeout", "--read-timeout", "--request-timeout", "--shutdown-timeout", "--backlog", "--status-path", "--ping-path", "--slow-request-log", "--verbose", "--help" })
         {
             Assert.Contains(flag, FcgiCommandLine.Usage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void EveryFlagTheUsageNamesIsAccepted()
+    {
+        foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(FcgiCommandLine.Usage, @"(?<=\s)--[a-z-]+"))
+        {
+            string flag = match.Value;
+            var options = new FcgiServerOptions();
+            try
+            {
+                // A value that suits every flag that takes one: a number, a path, an octal mode.
+                FcgiCommandLine.TryParse([flag + "=0600"], static _ => null, options);
+            }
+            catch (FcgiStartupException exception)
+            {
+                Assert.DoesNotContain("unknown option", exception.Message, StringComparison.Ordinal);
+            }
         }
     }
 
