@@ -167,6 +167,7 @@ internal sealed partial class FcgiConnection<TApp>
         }
 
         _closing = true;
+        _receiving = null;
         List<(RequestContext Context, bool Running)> orphans = [];
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try

@@ -97,7 +97,11 @@ internal sealed partial class FcgiConnection<TApp>
         }
 
         _management.Reset();
-        if (Find(id) is not null)
+
+        // Only the receive loop adds to the table (others only remove), so a count of zero
+        // means no id is in use and the lock can be skipped: nginx's keep-alive connections
+        // send their next request only after the previous one left the table.
+        if (Volatile.Read(ref _activeCount) != 0 && Find(id) is not null)
         {
             _host.LogVerbose($"fastcgi: closing a connection that sent BEGIN_REQUEST for active request id {id}");
             return RecordOutcome.Close;
@@ -151,6 +155,7 @@ internal sealed partial class FcgiConnection<TApp>
             }
         }
 
+        _receiving = context;
         return RecordOutcome.Continue;
     }
 
@@ -183,6 +188,7 @@ internal sealed partial class FcgiConnection<TApp>
         // the answer (FastCGI 1.0 §5.1), as for a request rejected before its handler.
         context.Response.Discard();
         context.Phase = RequestPhase.Running;
+        _receiving = null;
         Release(context);
         _ready.Add(context);
         return null;
@@ -191,7 +197,9 @@ internal sealed partial class FcgiConnection<TApp>
     private RecordOutcome HandleStream(FcgiRecordFragment fragment)
     {
         FcgiRecordHeader header = fragment.Header;
-        RequestContext? context = Find(header.RequestId);
+        RequestContext? context = _receiving is { } receiving && receiving.RequestId == header.RequestId && receiving.Phase < RequestPhase.Running
+            ? receiving
+            : Find(header.RequestId);
         if (context is null)
         {
             // The spec says to ignore records for inactive ids (nginx or a rejected request's tail).
@@ -302,6 +310,7 @@ internal sealed partial class FcgiConnection<TApp>
         response.ContentType = "text/plain; charset=utf-8";
         response.Write(statusCode == 413 ? "Request body too large.\n"u8 : "Request header fields too large.\n"u8);
         context.Phase = RequestPhase.Running;
+        _receiving = null;
         Release(context);
         _ready.Add(context);
     }

@@ -12,6 +12,7 @@ internal sealed partial class FcgiConnection<TApp>
     private void StartHandler(RequestContext context)
     {
         context.Phase = RequestPhase.Running;
+        _receiving = null;
         context.StartedAt = Environment.TickCount64;
         FcgiRequest request = context.Request;
         context.Response.Start(context, suppressBody: request.Method.SequenceEqual("HEAD"u8), _options.ResponseBufferSize);

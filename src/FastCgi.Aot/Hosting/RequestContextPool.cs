@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 
 namespace FastCgi.Aot.Hosting;
 
@@ -13,6 +14,13 @@ internal sealed class RequestContextPool
     private readonly Stack<RequestContext> _free = new();
     private readonly object _lock = new();
 
+    // The top of the pool, taken and put back with one interlocked instruction instead of a
+    // lock round trip: behind nginx a request's context is returned just before the next
+    // request (on any connection) rents one, so nearly every Rent and Return stays here. The
+    // stack then keeps at most MaxRetained - 1. With the receive loop's table-lock bypass,
+    // measured (perf, sample behind nginx, wrk -c32): Monitor.Enter/Exit 5.5% -> 2.9% of app CPU.
+    private RequestContext? _top;
+
     /// <summary>The contexts kept for reuse now; at most <see cref="MaxRetained"/>.</summary>
     public int Count
     {
@@ -20,13 +28,18 @@ internal sealed class RequestContextPool
         {
             lock (_lock)
             {
-                return _free.Count;
+                return _free.Count + (Volatile.Read(ref _top) is null ? 0 : 1);
             }
         }
     }
 
     public RequestContext Rent()
     {
+        if (Interlocked.Exchange(ref _top, null) is { } top)
+        {
+            return top;
+        }
+
         lock (_lock)
         {
             if (_free.TryPop(out RequestContext? context))
@@ -41,9 +54,14 @@ internal sealed class RequestContextPool
     public void Return(RequestContext context)
     {
         context.Clear();
+        if (Interlocked.CompareExchange(ref _top, context, null) is null)
+        {
+            return;
+        }
+
         lock (_lock)
         {
-            if (_free.Count < MaxRetained)
+            if (_free.Count < MaxRetained - 1)
             {
                 _free.Push(context);
                 return;
