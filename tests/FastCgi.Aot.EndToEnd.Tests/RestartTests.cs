@@ -128,7 +128,7 @@ public sealed class RestartTests(SampleFixture fixture, ITestOutputHelper output
 
         try
         {
-            await WaitForAsync(() => served.Count >= RequestsPerProcess || !failures.IsEmpty || first.HasExited, $"{RequestsPerProcess} requests to the first process").ConfigureAwait(false);
+            await ServerSet.WaitForAsync(() => served.Count >= RequestsPerProcess || !failures.IsEmpty || first.HasExited, $"{RequestsPerProcess} requests to the first process").ConfigureAwait(false);
             Assert.False(first.HasExited, "the first process exited on its own");
             long signalled = Stopwatch.GetTimestamp();
             first.Signal(Native.SIGTERM);
@@ -140,7 +140,7 @@ public sealed class RestartTests(SampleFixture fixture, ITestOutputHelper output
             await Task.Delay(300).ConfigureAwait(false);
             long restarted = Stopwatch.GetTimestamp();
             ChildProcess second = await StartAsync(servers, listener, passing, "HelloFcgi (second)").ConfigureAwait(false);
-            await WaitForAsync(() => served.Count(r => r.Start > restarted) >= RequestsPerProcess || !failures.IsEmpty || second.HasExited, $"{RequestsPerProcess} requests to the second process").ConfigureAwait(false);
+            await ServerSet.WaitForAsync(() => served.Count(r => r.Start > restarted) >= RequestsPerProcess || !failures.IsEmpty || second.HasExited, $"{RequestsPerProcess} requests to the second process").ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(loops).ConfigureAwait(false);
 
@@ -185,19 +185,5 @@ public sealed class RestartTests(SampleFixture fixture, ITestOutputHelper output
         }
 
         return app;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException($"no {what} within 30 s");
-            }
-
-            await Task.Delay(10).ConfigureAwait(false);
-        }
     }
 }

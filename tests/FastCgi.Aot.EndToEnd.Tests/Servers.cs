@@ -254,6 +254,21 @@ internal sealed class ServerSet : IDisposable
         Timeout = TimeSpan.FromSeconds(60),
     };
 
+    /// <summary>Polls <paramref name="condition"/> every 10 ms; fails after 30 s naming <paramref name="what"/>.</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"no {what} within 30 s");
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
     public static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -76,7 +76,7 @@ public sealed class UpstreamFailoverTests(SampleFixture fixture, ITestOutputHelp
 
             try
             {
-                await WaitForAsync(
+                await ServerSet.WaitForAsync(
                     () => (served.Count >= RequestsPerPhase && served.Any(r => r.Upstream == doomedAddress) && served.Any(r => r.Upstream == survivorAddress)) || !failures.IsEmpty,
                     $"{RequestsPerPhase} requests served by both instances").ConfigureAwait(false);
                 Assert.False(doomed.HasExited, "the first instance exited on its own");
@@ -89,7 +89,7 @@ public sealed class UpstreamFailoverTests(SampleFixture fixture, ITestOutputHelp
                 }
 
                 long exited = Stopwatch.GetTimestamp();
-                await WaitForAsync(() => served.Count(r => r.Start > exited) >= RequestsPerPhase || !failures.IsEmpty || survivor.HasExited, $"{RequestsPerPhase} requests after the first instance exited").ConfigureAwait(false);
+                await ServerSet.WaitForAsync(() => served.Count(r => r.Start > exited) >= RequestsPerPhase || !failures.IsEmpty || survivor.HasExited, $"{RequestsPerPhase} requests after the first instance exited").ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(loops).ConfigureAwait(false);
 
@@ -131,18 +131,4 @@ public sealed class UpstreamFailoverTests(SampleFixture fixture, ITestOutputHelp
 
     /// <summary>The server that answered: the last one nginx tried.</summary>
     private static string Final(string upstream) => upstream[(upstream.LastIndexOf(", ", StringComparison.Ordinal) + 1)..].Trim();
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException($"no {what} within 30 s");
-            }
-
-            await Task.Delay(10).ConfigureAwait(false);
-        }
-    }
 }
