@@ -11,6 +11,8 @@
 # Settings (environment): ROUNDS=3 DURATION=10 (s) CONNECTIONS=32 WRK_THREADS=2 WARMUP=2 (s)
 # MEM_CONNECTIONS=256 MEM_DURATION=3 (s) PORT=8089 CONTENDERS="ceiling fastcgi-aot go libfcgi
 # php-fpm kestrel" OUT=benchmarks/load/results/latest.json
+# One more contender may be named in CONTENDERS: fastcgi-aot-sockets, the same executable with
+# --io-engine sockets (System.Net.Sockets instead of the server's epoll loop).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo="$(pwd)"
@@ -83,7 +85,7 @@ cp "$here/contenders/php/hello.php" "$work/hello.php"
 exe_for() {
   case "$1" in
     ceiling) echo "$nginx_bin" ;;
-    fastcgi-aot) echo "$bin/fastcgi-aot/HelloFcgi" ;;
+    fastcgi-aot|fastcgi-aot-sockets) echo "$bin/fastcgi-aot/HelloFcgi" ;;
     go) echo "$bin/hello-go" ;;
     libfcgi) echo "$bin/hello-libfcgi" ;;
     php-fpm) echo "$php_fpm_bin" ;;
@@ -151,6 +153,7 @@ CONF
 app_command() {  # $1 = contender; prints the command, one word a line
   case "$1" in
     fastcgi-aot) printf '%s\n' "$bin/fastcgi-aot/HelloFcgi" --socket "$sock" ;;
+    fastcgi-aot-sockets) printf '%s\n' "$bin/fastcgi-aot/HelloFcgi" --socket "$sock" --io-engine sockets ;;
     go) printf '%s\n' "$bin/hello-go" "$sock" ;;
     libfcgi) printf '%s\n' "$bin/hello-libfcgi" "$sock" "$libfcgi_threads" ;;
     php-fpm) printf '%s\n' "$php_fpm_bin" --nodaemonize --allow-to-run-as-root --fpm-config "$work/php-fpm.conf" ;;

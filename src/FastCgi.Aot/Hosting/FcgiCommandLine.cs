@@ -44,6 +44,8 @@ internal static class FcgiCommandLine
           --slow-request-log SECONDS     log each request running longer than this on stderr, once
 
         Other:
+          --io-engine epoll|sockets      how sockets are driven: the server's own epoll loop (the
+                                         default on Linux) or System.Net.Sockets
           --verbose                      log connections and protocol errors on stderr
           -h, --help                     show this help
 
@@ -129,6 +131,15 @@ internal static class FcgiCommandLine
                     break;
                 case "--shutdown-timeout":
                     options.ShutdownTimeout = ParseSeconds(name, Value(), allowZero: true);
+                    break;
+                case "--io-engine":
+                    options.IoEngine = Value() switch
+                    {
+                        "epoll" when OperatingSystem.IsLinux() => FcgiIoEngine.Epoll,
+                        "epoll" => throw Usage2("--io-engine epoll needs Linux"),
+                        "sockets" => FcgiIoEngine.Sockets,
+                        string other => throw Usage2($"--io-engine must be epoll or sockets, not '{other}'"),
+                    };
                     break;
                 default:
                     throw Usage2(arg.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");

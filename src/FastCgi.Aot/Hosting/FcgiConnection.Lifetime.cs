@@ -25,7 +25,7 @@ internal sealed partial class FcgiConnection<TApp>
             // wait for the peer: shutting down the receive side too ends the pending receive.
             // Not Dispose: closing a socket with a receive in flight may reset the connection,
             // and a reset can discard the response still queued for the peer.
-            _socket.Shutdown(_host.Stopping ? SocketShutdown.Both : SocketShutdown.Send);
+            _transport.Shutdown(_host.Stopping ? SocketShutdown.Both : SocketShutdown.Send);
         }
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
@@ -151,7 +151,7 @@ internal sealed partial class FcgiConnection<TApp>
         _closing = true;
         try
         {
-            _socket.Dispose();
+            _transport.Dispose();
         }
         catch (ObjectDisposedException)
         {
@@ -215,7 +215,7 @@ internal sealed partial class FcgiConnection<TApp>
 
         _control.Release();
         _management.Release();
-        _socket.Dispose();
+        _transport.Dispose();
         _host.RemoveConnection(this);
         _completion.TrySetResult();
     }

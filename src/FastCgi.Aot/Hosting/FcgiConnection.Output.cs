@@ -146,7 +146,7 @@ internal sealed partial class FcgiConnection<TApp>
         ReadOnlyMemory<byte> data = _send.WrittenMemory;
         while (!data.IsEmpty)
         {
-            int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            int sent = await _transport.SendAsync(data).ConfigureAwait(false);
             data = data.Slice(sent);
         }
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using FastCgi.Aot.Hosting.Io;
 using FastCgi.Aot.Internal;
 using FastCgi.Aot.Protocol;
 
@@ -34,7 +35,7 @@ internal sealed partial class FcgiConnection<TApp> : IFcgiConnection, IConnectio
 
     private readonly FcgiHostState _host;
     private readonly FcgiServerOptions _options;
-    private readonly Socket _socket;
+    private readonly ConnectionTransport _transport;
     private bool _overloaded;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly object _tableLock = new();
@@ -64,11 +65,11 @@ internal sealed partial class FcgiConnection<TApp> : IFcgiConnection, IConnectio
     private bool _disposed;
     private int _shutdown;
 
-    public FcgiConnection(FcgiHostState host, Socket socket)
+    public FcgiConnection(FcgiHostState host, ConnectionTransport transport)
     {
         _host = host;
         _options = host.Options;
-        _socket = socket;
+        _transport = transport;
         _active = new RequestContext?[_options.MaxRequestsPerConnection];
         _lastActivity = Environment.TickCount64;
     }
@@ -85,7 +86,7 @@ internal sealed partial class FcgiConnection<TApp> : IFcgiConnection, IConnectio
         {
             while (true)
             {
-                int received = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                int received = await _transport.ReceiveAsync(_receiveBuffer.AsMemory()).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using FastCgi.Aot.Hosting.Io;
 
 namespace FastCgi.Aot.Hosting;
 
@@ -93,11 +94,28 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
                 continue;
             }
 
-            var connection = new FcgiConnection<TApp>(_state, client);
+            if (client.ProtocolType == ProtocolType.Tcp)
+            {
+                client.NoDelay = true;
+            }
+
+            ConnectionTransport transport;
+            try
+            {
+                transport = _state.Options.IoEngine == FcgiIoEngine.Epoll ? EpollEngine.Register(client) : new SocketTransport(client);
+            }
+            catch (SocketException exception)
+            {
+                _state.LogError($"fastcgi: cannot serve an accepted connection: {exception.Message}");
+                client.Dispose();
+                continue;
+            }
+
+            var connection = new FcgiConnection<TApp>(_state, transport);
             if (!_state.TryAddConnection(connection, out bool overLimit))
             {
                 Interlocked.Increment(ref _state.Statistics._refusedOverloaded);
-                client.Dispose();
+                transport.Dispose();
                 continue;
             }
 
@@ -108,11 +126,6 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
             }
 
             Interlocked.Increment(ref _state.Statistics._acceptedConnections);
-            if (client.ProtocolType == ProtocolType.Tcp)
-            {
-                client.NoDelay = true;
-            }
-
             _ = connection.RunAsync();
         }
     }

@@ -100,6 +100,13 @@ public sealed class FcgiServerOptions
     /// </summary>
     public TimeSpan? SlowRequestThreshold { get; set; }
 
+    /// <summary>
+    /// How connections' sockets are driven (<c>--io-engine</c>). <see cref="FcgiIoEngine.Epoll"/>, the
+    /// default on Linux, is the server's own epoll loop; <see cref="FcgiIoEngine.Sockets"/> is
+    /// System.Net.Sockets, the default elsewhere.
+    /// </summary>
+    public FcgiIoEngine IoEngine { get; set; } = OperatingSystem.IsLinux() ? FcgiIoEngine.Epoll : FcgiIoEngine.Sockets;
+
     /// <summary>Logs each connection and request on stderr (<c>--verbose</c>).</summary>
     public bool Verbose { get; set; }
 
@@ -126,6 +133,16 @@ public sealed class FcgiServerOptions
         if (SlowRequestThreshold is { } slow)
         {
             PositiveTime(slow, nameof(SlowRequestThreshold));
+        }
+
+        if (IoEngine == FcgiIoEngine.Epoll && !OperatingSystem.IsLinux())
+        {
+            throw new ArgumentException("The epoll I/O engine needs Linux; use FcgiIoEngine.Sockets.", nameof(IoEngine));
+        }
+
+        if (!Enum.IsDefined(IoEngine))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IoEngine), IoEngine, "Not an I/O engine.");
         }
 
         OperationsPath(StatusPath, nameof(StatusPath));

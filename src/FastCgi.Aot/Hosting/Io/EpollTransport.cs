@@ -1,0 +1,447 @@
+using System;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
+
+namespace FastCgi.Aot.Hosting.Io;
+
+/// <summary>
+/// A connection's socket driven by an <see cref="EpollEngine"/>: receives and sends are
+/// non-blocking system calls made by the caller, and an operation that would block waits for the
+/// engine's event and is finished by the engine's thread.
+/// </summary>
+/// <remarks>
+/// <para>What it saves over <c>Socket.ReceiveAsync</c>: System.Net.Sockets tries every receive
+/// first and, when nothing has arrived yet, which is the normal case for the next request on a
+/// kept-alive connection, pays for a <c>recvmsg</c> that returns EAGAIN before it waits. Here a
+/// receive that got less than it asked for has emptied the socket, so the next receive waits for
+/// the engine without trying: edge-triggered epoll reports every arrival after that read began.
+/// That makes a request cost one <c>recv</c> and one <c>send</c>, plus its share of an
+/// <c>epoll_wait</c> that serves every connection that became ready at once.</para>
+/// <para>Each system call holds a reference on the socket's handle, so a close from another
+/// thread (a timeout, a stopping server) cannot free the descriptor number, and hand it to a new
+/// connection, while a call is using it.</para>
+/// </remarks>
+internal sealed class EpollTransport : ConnectionTransport
+{
+    public const uint InputEvents = Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLET;
+    private const uint InputOutputEvents = InputEvents | Libc.EPOLLOUT;
+    private const uint ReadableEvents = Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR;
+    private const uint WritableEvents = Libc.EPOLLOUT | Libc.EPOLLHUP | Libc.EPOLLERR;
+
+    private readonly EpollEngine _engine;
+    private readonly Socket _socket;
+    private readonly SafeSocketHandle _handle;
+    private readonly object _gate = new();
+    private readonly Operation _receive = new();
+    private readonly Operation _send = new();
+
+    // 1 when a receive should try the socket: the engine saw input the last receive may not have
+    // taken. Starts at 1: a web server writes its request right after it connects, so it is
+    // usually there by the time the connection is accepted.
+    private int _readReady = 1;
+
+    // 1 once the engine saw the peer close its side or an error. A short read proves the socket
+    // had no more data, not that no end of stream was already queued behind it, and a hang-up
+    // that came before a read raises no new event after it: from here every receive tries.
+    private int _hangUp;
+
+    // Guarded by _gate.
+    private bool _closed;
+    private bool _receivePending;
+    private Memory<byte> _receiveBuffer;
+    private bool _sendPending;
+    private ReadOnlyMemory<byte> _sendData;
+    private bool _outputArmed;
+
+    public EpollTransport(EpollEngine engine, Socket socket)
+    {
+        _engine = engine;
+        _socket = socket;
+        _handle = socket.SafeHandle;
+    }
+
+    /// <summary>The socket's slot in its engine; set once, before the socket is registered.</summary>
+    public int Slot { get; set; }
+
+    /// <summary>The epoll data of the socket's events: generation in the high half, slot in the low.</summary>
+    public ulong Token { get; set; }
+
+    public override ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            throw new ArgumentException("A receive needs room for at least one byte.", nameof(buffer));
+        }
+
+        while (true)
+        {
+            if (Volatile.Read(ref _readReady) != 0 || Volatile.Read(ref _hangUp) != 0)
+            {
+                // Cleared before the read: input that arrives after this point raises a new event.
+                Interlocked.Exchange(ref _readReady, 0);
+                int received = TryReceive(buffer.Span, out int error);
+                if (received >= 0)
+                {
+                    if (received == buffer.Length || received == 0)
+                    {
+                        // More may be waiting; and end of stream stays readable.
+                        Volatile.Write(ref _readReady, 1);
+                    }
+
+                    return new ValueTask<int>(received);
+                }
+
+                if (error != Libc.EAGAIN)
+                {
+                    return ValueTask.FromException<int>(ErrorFor(error, "recv"));
+                }
+            }
+
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return ValueTask.FromException<int>(Closed());
+                }
+
+                if (Volatile.Read(ref _readReady) != 0)
+                {
+                    // The engine saw input (or a hang-up) between the read and the lock.
+                    continue;
+                }
+
+                _receive.Reset();
+                _receiveBuffer = buffer;
+                _receivePending = true;
+                return new ValueTask<int>(_receive, _receive.Version);
+            }
+        }
+    }
+
+    public override ValueTask<int> SendAsync(ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return new ValueTask<int>(0);
+        }
+
+        int sent = TrySend(data.Span, out int error);
+        if (sent >= 0)
+        {
+            return new ValueTask<int>(sent);
+        }
+
+        if (error != Libc.EAGAIN)
+        {
+            return ValueTask.FromException<int>(ErrorFor(error, "send"));
+        }
+
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return ValueTask.FromException<int>(Closed());
+            }
+
+            _send.Reset();
+            _sendData = data;
+            _sendPending = true;
+            if (!_outputArmed)
+            {
+                // epoll_ctl re-checks readiness: room freed since the failed send raises the
+                // event at once, so no wake-up is lost between the send and this.
+                _outputArmed = true;
+                SetEvents(InputOutputEvents);
+            }
+
+            return new ValueTask<int>(_send, _send.Version);
+        }
+    }
+
+    public override void Shutdown(SocketShutdown how) => _socket.Shutdown(how);
+
+    public override void Dispose()
+    {
+        bool receivePending;
+        bool sendPending;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            receivePending = _receivePending;
+            sendPending = _sendPending;
+            _receivePending = false;
+            _sendPending = false;
+            _receiveBuffer = default;
+            _sendData = default;
+        }
+
+        // The slot goes first: the closed descriptor's number may be reused at once.
+        _engine.Remove(this);
+        _socket.Dispose();
+        if (receivePending)
+        {
+            _receive.SetException(Closed());
+        }
+
+        if (sendPending)
+        {
+            _send.SetException(Closed());
+        }
+    }
+
+    /// <summary>Runs on the engine's thread for each event of this socket.</summary>
+    public void OnEvents(uint events)
+    {
+        if ((events & (Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0)
+        {
+            Volatile.Write(ref _hangUp, 1);
+        }
+
+        if ((events & ReadableEvents) != 0)
+        {
+            OnReadable();
+        }
+
+        if ((events & WritableEvents) != 0)
+        {
+            OnWritable();
+        }
+    }
+
+    private void OnReadable()
+    {
+        Memory<byte> buffer;
+        lock (_gate)
+        {
+            if (!_receivePending)
+            {
+                Volatile.Write(ref _readReady, 1);
+                return;
+            }
+
+            // Taken: from here only this thread finishes the receive.
+            _receivePending = false;
+            buffer = _receiveBuffer;
+            _receiveBuffer = default;
+        }
+
+        int received = TryReceive(buffer.Span, out int error);
+        if (received < 0 && error == Libc.EAGAIN && Park(ref _receivePending, ref _receiveBuffer, buffer))
+        {
+            return;
+        }
+
+        if (received >= 0)
+        {
+            if (received == buffer.Length || received == 0)
+            {
+                Volatile.Write(ref _readReady, 1);
+            }
+
+            _receive.SetResult(received);
+        }
+        else
+        {
+            _receive.SetException(error == Libc.EAGAIN ? Closed() : ErrorFor(error, "recv"));
+        }
+    }
+
+    private void OnWritable()
+    {
+        ReadOnlyMemory<byte> data;
+        lock (_gate)
+        {
+            if (!_sendPending)
+            {
+                if (_outputArmed && !_closed)
+                {
+                    // Nothing waits for room any more: stop the wake-ups the peer's reads cause.
+                    _outputArmed = false;
+                    SetEvents(InputEvents);
+                }
+
+                return;
+            }
+
+            _sendPending = false;
+            data = _sendData;
+            _sendData = default;
+        }
+
+        int sent = TrySend(data.Span, out int error);
+        if (sent < 0 && error == Libc.EAGAIN && Park(ref _sendPending, ref _sendData, data))
+        {
+            return;
+        }
+
+        if (sent >= 0)
+        {
+            _send.SetResult(sent);
+        }
+        else
+        {
+            _send.SetException(error == Libc.EAGAIN ? Closed() : ErrorFor(error, "send"));
+        }
+    }
+
+    /// <summary>Puts an operation the engine took back to waiting, after a spurious wake-up; false when the socket closed meanwhile.</summary>
+    private bool Park<T>(ref bool pending, ref T slot, T value)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            pending = true;
+            slot = value;
+            return true;
+        }
+    }
+
+    /// <summary>Changes the socket's epoll events. Call under <see cref="_gate"/>.</summary>
+    private void SetEvents(uint events)
+    {
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            int error = _engine.Modify((int)_handle.DangerousGetHandle(), events, Token);
+            if (error != 0 && !_closed)
+            {
+                // Cannot happen for a socket that is open and registered; if it did, a wait for
+                // room would never end, so the connection is failed instead.
+                _socket.Dispose();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>recv(2) without blocking; the byte count, or -1 with the errno (EBADF once closed).</summary>
+    private int TryReceive(Span<byte> buffer, out int error)
+    {
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            IntPtr fd = _handle.DangerousGetHandle();
+            while (true)
+            {
+                nint received = Libc.Recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT);
+                if (received >= 0)
+                {
+                    error = 0;
+                    return (int)received;
+                }
+
+                error = Marshal.GetLastPInvokeError();
+                if (error != Libc.EINTR)
+                {
+                    return -1;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            error = Libc.EBADF;
+            return -1;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>send(2) without blocking and without SIGPIPE; the byte count, or -1 with the errno (EBADF once closed).</summary>
+    private int TrySend(ReadOnlySpan<byte> data, out int error)
+    {
+        bool added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            IntPtr fd = _handle.DangerousGetHandle();
+            while (true)
+            {
+                nint sent = Libc.Send(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
+                if (sent >= 0)
+                {
+                    error = 0;
+                    return (int)sent;
+                }
+
+                error = Marshal.GetLastPInvokeError();
+                if (error != Libc.EINTR)
+                {
+                    return -1;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            error = Libc.EBADF;
+            return -1;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static ObjectDisposedException Closed() => new(nameof(Socket));
+
+    /// <summary>The exception for a failed call: <see cref="ObjectDisposedException"/> once closed, else a <see cref="SocketException"/>.</summary>
+    public static Exception ErrorFor(int errno, string call) => errno switch
+    {
+        Libc.EBADF => Closed(),
+        Libc.ECONNRESET => new SocketException((int)SocketError.ConnectionReset),
+        Libc.EPIPE => new SocketException((int)SocketError.Shutdown),
+        Libc.ENOTCONN => new SocketException((int)SocketError.NotConnected),
+        Libc.ETIMEDOUT => new SocketException((int)SocketError.TimedOut),
+        _ => new SocketException((int)SocketError.SocketError, $"{call} failed: {Marshal.GetPInvokeErrorMessage(errno)}"),
+    };
+
+    /// <summary>A reusable awaitable for one receive or send at a time; its continuation runs on the thread that completes it.</summary>
+    private sealed class Operation : IValueTaskSource<int>
+    {
+        private ManualResetValueTaskSourceCore<int> _core;
+
+        public short Version => _core.Version;
+
+        public void Reset() => _core.Reset();
+
+        public void SetResult(int result) => _core.SetResult(result);
+
+        public void SetException(Exception exception) => _core.SetException(exception);
+
+        public int GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+    }
+}
