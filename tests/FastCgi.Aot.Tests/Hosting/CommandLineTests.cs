@@ -29,7 +29,7 @@ public sealed class CommandLineTests
     [Fact]
     public void UsageListsEveryFlag()
     {
-        foreach (string flag in new[] { "--socket", "--socket-mode", "--socket-group", "--tcp", "--max-connections", "--max-requests", "--max-requests-per-connection", "--max-params-bytes", "--max-body-bytes", "--max-response-buffer-bytes", "--idle-timeout", "--read-timeout", "--request-timeout", "--shutdown-timeout", "--backlog", "--status-path", "--ping-path", "--slow-request-log", "--verbose", "--help" })
+        foreach (string flag in new[] { "--socket", "--socket-mode", "--socket-group", "--tcp", "--max-connections", "--max-requests", "--max-requests-per-connection", "--max-params-bytes", "--max-body-bytes", "--max-response-buffer-bytes", "--idle-timeout", "--read-timeout", "--request-timeout", "--shutdown-timeout", "--backlog", "--status-path", "--ping-path", "--slow-request-log", "--io-engine", "--verbose", "--help" })
         {
             Assert.Contains(flag, FcgiCommandLine.Usage, StringComparison.Ordinal);
         }
@@ -98,6 +98,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void IoEngineIsEpollOnLinuxUnlessSocketsIsAsked()
+    {
+        Assert.Equal(FcgiIoEngine.Epoll, Parse([]).IoEngine);
+        Assert.Equal(FcgiIoEngine.Sockets, Parse(["--io-engine", "sockets"]).IoEngine);
+        Assert.Equal(FcgiIoEngine.Epoll, Parse(["--io-engine=epoll"]).IoEngine);
+    }
+
+    [Fact]
+    public void AnUndefinedIoEngineIsRefusedByValidate()
+    {
+        var options = new FcgiServerOptions { IoEngine = (FcgiIoEngine)7 };
+        Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+    }
+
+    [Fact]
     public void FlagWinsOverEnvironment()
     {
         Assert.Equal("/flag.sock", Parse(["--socket", "/flag.sock"], new() { ["FCGI_SOCKET"] = "/env.sock" }).UnixSocketPath);
@@ -118,6 +133,8 @@ public sealed class CommandLineTests
     [InlineData("--idle-timeout", "0")]
     [InlineData("--request-timeout", "-3")]
     [InlineData("--socket", "/a.sock", "--tcp", "127.0.0.1:9000")]
+    [InlineData("--io-engine", "uring")]
+    [InlineData("--io-engine", "Epoll")]
     public void BadArgumentsFailWithExitCode2AndAMessage(params string[] args)
     {
         FcgiStartupException exception = Fails(args);
