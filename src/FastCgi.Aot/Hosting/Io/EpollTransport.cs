@@ -336,45 +336,14 @@ internal sealed class EpollTransport : ConnectionTransport
     }
 
     /// <summary>recv(2) without blocking; the byte count, or -1 with the errno (EBADF once closed).</summary>
-    private int TryReceive(Span<byte> buffer, out int error)
-    {
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            IntPtr fd = _handle.DangerousGetHandle();
-            while (true)
-            {
-                nint received = Libc.Recv(fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, Libc.MSG_DONTWAIT);
-                if (received >= 0)
-                {
-                    error = 0;
-                    return (int)received;
-                }
-
-                error = Marshal.GetLastPInvokeError();
-                if (error != Libc.EINTR)
-                {
-                    return -1;
-                }
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-            error = Libc.EBADF;
-            return -1;
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
-    }
+    private int TryReceive(Span<byte> buffer, out int error) =>
+        TryTransfer(ref MemoryMarshal.GetReference(buffer), buffer.Length, send: false, out error);
 
     /// <summary>send(2) without blocking and without SIGPIPE; the byte count, or -1 with the errno (EBADF once closed).</summary>
-    private int TrySend(ReadOnlySpan<byte> data, out int error)
+    private int TrySend(ReadOnlySpan<byte> data, out int error) =>
+        TryTransfer(ref MemoryMarshal.GetReference(data), data.Length, send: true, out error);
+
+    private int TryTransfer(ref byte buffer, int length, bool send, out int error)
     {
         bool added = false;
         try
@@ -383,11 +352,13 @@ internal sealed class EpollTransport : ConnectionTransport
             IntPtr fd = _handle.DangerousGetHandle();
             while (true)
             {
-                nint sent = Libc.Send(fd, ref MemoryMarshal.GetReference(data), (nuint)data.Length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-                if (sent >= 0)
+                nint count = send
+                    ? Libc.Send(fd, ref buffer, (nuint)length, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL)
+                    : Libc.Recv(fd, ref buffer, (nuint)length, Libc.MSG_DONTWAIT);
+                if (count >= 0)
                 {
                     error = 0;
-                    return (int)sent;
+                    return (int)count;
                 }
 
                 error = Marshal.GetLastPInvokeError();
