@@ -42,6 +42,14 @@ internal sealed partial class FcgiConnection<TApp>
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
             _closing = true;
+            foreach (RequestContext context in _ready)
+            {
+                if (context.OwesTableRelease)
+                {
+                    // Taken out of the table for this send, which the closed connection refused.
+                    Interlocked.Increment(ref _host.Statistics._aborted);
+                }
+            }
         }
         finally
         {

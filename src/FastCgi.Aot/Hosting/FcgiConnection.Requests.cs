@@ -91,6 +91,12 @@ internal sealed partial class FcgiConnection<TApp>
         catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
         {
             _closing = true;
+            if (removed)
+            {
+                // Out of the table, so the connection's shutdown will not count it: its answer
+                // could not reach a web server that closed the connection.
+                Interlocked.Increment(ref _host.Statistics._aborted);
+            }
         }
         finally
         {

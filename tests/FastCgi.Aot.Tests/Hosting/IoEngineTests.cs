@@ -118,6 +118,9 @@ public sealed class IoEngineTests
             }
         }
 
+        // Each request counts once as aborted, whether the connection's shutdown or the failed
+        // send of its answer saw the peer gone first.
+        Assert.Equal(5, server.Instance.Statistics.Aborted);
         server.AssertServesFreshConnection();
     }
 
