@@ -133,9 +133,11 @@ public static class FcgiServer
     }
 
     /// <summary>
-    /// Runs socket continuations on the thread that saw the socket ready, unless the user chose
-    /// otherwise: measured here, the thread-pool hop it removes cost four fifths of the CPU per
-    /// request (DESIGN.md). The runtime reads the variable when the first socket is created.
+    /// Runs System.Net.Sockets continuations (the accept loop, and connections under
+    /// <see cref="FcgiIoEngine.Sockets"/>) on the thread that saw the socket ready, unless the user
+    /// chose otherwise: measured here, the thread-pool hop it removes cost four fifths of the CPU
+    /// per request (DESIGN.md). The epoll engine does the same on its own threads. The runtime
+    /// reads the variable when the first socket is created.
     /// </summary>
     private static void PrepareRuntime()
     {
