@@ -1,4 +1,6 @@
 using System;
+using System.Buffers.Text;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace FastCgi.Aot.Tests.Hosting;
@@ -27,9 +29,29 @@ internal sealed class AllocationTestApplication : IFcgiApplication
             {
                 return Add(request, response);
             }
+
+            if (path[segments[0]].SequenceEqual("thread-allocated"u8))
+            {
+                return ThreadAllocated(response);
+            }
         }
 
         return FcgiBinding.WriteNotFound(response);
+    }
+
+    /// <summary>
+    /// "THREAD-ID BYTES": the thread this handler runs on, the thread that read the request, and
+    /// what it has allocated so far. Read first, and the answer is formatted without allocating.
+    /// </summary>
+    private static ValueTask ThreadAllocated(FcgiResponse response)
+    {
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        Span<byte> text = stackalloc byte[48];
+        Utf8Formatter.TryFormat(Environment.CurrentManagedThreadId, text, out int length);
+        text[length++] = (byte)' ';
+        Utf8Formatter.TryFormat(allocated, text.Slice(length), out int digits);
+        response.Write(text.Slice(0, length + digits));
+        return default;
     }
 
     private static ValueTask Add(FcgiRequest request, FcgiResponse response)

@@ -10,7 +10,8 @@ namespace FastCgi.Aot.Tests.Hosting;
 /// <summary>
 /// Steady-state keep-alive requests allocate nothing: 100,000 requests to /hello and /add through
 /// a real Unix socket, counted by <see cref="GC.GetTotalAllocatedBytes(bool)"/> over the whole
-/// process (server threads and this client), after a warm-up.
+/// process (server threads and this client), after a warm-up, and by what the thread serving the
+/// connection allocated.
 /// </summary>
 [Collection(HostingCollection.Name)]
 public sealed class AllocationTests(ITestOutputHelper output)
@@ -86,6 +87,15 @@ public sealed class AllocationTests(ITestOutputHelper output)
         return perMillisecond;
     }
 
+    /// <summary>Asks the server for the thread that serves this connection and what that thread has allocated so far.</summary>
+    private static (int Thread, long Bytes) ThreadAllocated(FcgiTestClient client)
+    {
+        client.Results.Clear();
+        string[] fields = client.Get("/thread-allocated").Parse().BodyText.Split(' ');
+        client.Results.Clear();
+        return (int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static byte[] EncodeRequest(string uri)
     {
         var stream = new MemoryStream();
@@ -154,6 +164,7 @@ public sealed class AllocationTests(ITestOutputHelper output)
             // and with what earlier tests left behind: what the idle process allocates at the
             // same time is not the server's, so its rate is measured first and taken off.
             double background = MeasureBackground(output);
+            (int threadBefore, long threadBytesBefore) = ThreadAllocated(client);
             long mismatches = 0;
             var elapsed = System.Diagnostics.Stopwatch.StartNew();
             long before = GC.GetTotalAllocatedBytes(precise: true);
@@ -165,12 +176,22 @@ public sealed class AllocationTests(ITestOutputHelper output)
             }
 
             long after = GC.GetTotalAllocatedBytes(precise: true);
+            (int threadAfter, long threadBytesAfter) = ThreadAllocated(client);
             double backgroundBytes = background * elapsed.Elapsed.TotalMilliseconds;
             double perRequest = Math.Max(0, after - before - backgroundBytes) / Requests;
             string report = $"{perRequest:0.000} bytes per keep-alive request: {after - before} bytes over {Requests} requests (/hello and /add alternating) in {elapsed.ElapsedMilliseconds} ms, less {backgroundBytes:0} for the idle process's own rate";
             output.WriteLine(report);
             Assert.Equal(0, mismatches);
             Assert.True(perRequest < MaxBytesPerRequest, report);
+
+            // The same count without the rest of the process: the epoll engine reads, dispatches,
+            // answers and waits for the next request on one thread per connection, so what that
+            // thread allocated over the run is the server's alone, with nothing taken off.
+            Assert.Equal(threadBefore, threadAfter);
+            double threadPerRequest = (double)(threadBytesAfter - threadBytesBefore) / Requests;
+            string threadReport = $"{threadPerRequest:0.000} bytes per request on the connection's engine thread: {threadBytesAfter - threadBytesBefore} bytes over {Requests} requests";
+            output.WriteLine(threadReport);
+            Assert.True(threadPerRequest < MaxBytesPerRequest, threadReport);
         }
         finally
         {
