@@ -114,6 +114,9 @@ public sealed class AllocationTests(ITestOutputHelper output)
             UnixSocketPath = Path.Combine(directory, "app.sock"),
             Log = TextWriter.Null,
             ShutdownTimeout = TimeSpan.FromSeconds(5),
+
+            // The default on Linux, named because the per-thread count below relies on it.
+            IoEngine = FcgiIoEngine.Epoll,
         };
         FcgiServerInstance server = FcgiServer.Start<AllocationTestApplication>(options);
         try
