@@ -100,7 +100,6 @@ internal sealed class EpollEngine
                 }
             }
 
-            transport.Slot = slot;
             transport.Token = ((ulong)++_generation << 32) | (uint)slot;
             Volatile.Write(ref _slots[slot], transport);
         }

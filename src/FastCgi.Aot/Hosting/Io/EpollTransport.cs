@@ -48,11 +48,10 @@ internal sealed class EpollTransport : ConnectionTransport
     // that came before a read raises no new event after it: from here every receive tries.
     private int _hangUp;
 
-    // Guarded by _gate.
+    // Guarded by _gate. A receive or send waits for the engine while its buffer is not empty
+    // (neither operation takes an empty one).
     private bool _closed;
-    private bool _receivePending;
     private Memory<byte> _receiveBuffer;
-    private bool _sendPending;
     private ReadOnlyMemory<byte> _sendData;
     private bool _outputArmed;
 
@@ -63,11 +62,11 @@ internal sealed class EpollTransport : ConnectionTransport
         _handle = socket.SafeHandle;
     }
 
-    /// <summary>The socket's slot in its engine; set once, before the socket is registered.</summary>
-    public int Slot { get; set; }
-
-    /// <summary>The epoll data of the socket's events: generation in the high half, slot in the low.</summary>
+    /// <summary>The epoll data of the socket's events: generation in the high half, its slot in the engine in the low. Set once, before the socket is registered.</summary>
     public ulong Token { get; set; }
+
+    /// <summary>The socket's slot in its engine (the low half of <see cref="Token"/>).</summary>
+    public int Slot => (int)(uint)Token;
 
     public override ValueTask<int> ReceiveAsync(Memory<byte> buffer)
     {
@@ -115,7 +114,6 @@ internal sealed class EpollTransport : ConnectionTransport
 
                 _receive.Reset();
                 _receiveBuffer = buffer;
-                _receivePending = true;
                 return new ValueTask<int>(_receive, _receive.Version);
             }
         }
@@ -148,7 +146,6 @@ internal sealed class EpollTransport : ConnectionTransport
 
             _send.Reset();
             _sendData = data;
-            _sendPending = true;
             if (!_outputArmed)
             {
                 // epoll_ctl re-checks readiness: room freed since the failed send raises the
@@ -175,10 +172,8 @@ internal sealed class EpollTransport : ConnectionTransport
             }
 
             _closed = true;
-            receivePending = _receivePending;
-            sendPending = _sendPending;
-            _receivePending = false;
-            _sendPending = false;
+            receivePending = !_receiveBuffer.IsEmpty;
+            sendPending = !_sendData.IsEmpty;
             _receiveBuffer = default;
             _sendData = default;
         }
@@ -221,20 +216,19 @@ internal sealed class EpollTransport : ConnectionTransport
         Memory<byte> buffer;
         lock (_gate)
         {
-            if (!_receivePending)
+            if (_receiveBuffer.IsEmpty)
             {
                 Volatile.Write(ref _readReady, 1);
                 return;
             }
 
             // Taken: from here only this thread finishes the receive.
-            _receivePending = false;
             buffer = _receiveBuffer;
             _receiveBuffer = default;
         }
 
         int received = TryReceive(buffer.Span, out int error);
-        if (received < 0 && error == Libc.EAGAIN && Park(ref _receivePending, ref _receiveBuffer, buffer))
+        if (received < 0 && error == Libc.EAGAIN && Park(ref _receiveBuffer, buffer))
         {
             return;
         }
@@ -259,7 +253,7 @@ internal sealed class EpollTransport : ConnectionTransport
         ReadOnlyMemory<byte> data;
         lock (_gate)
         {
-            if (!_sendPending)
+            if (_sendData.IsEmpty)
             {
                 if (_outputArmed && !_closed)
                 {
@@ -271,13 +265,12 @@ internal sealed class EpollTransport : ConnectionTransport
                 return;
             }
 
-            _sendPending = false;
             data = _sendData;
             _sendData = default;
         }
 
         int sent = TrySend(data.Span, out int error);
-        if (sent < 0 && error == Libc.EAGAIN && Park(ref _sendPending, ref _sendData, data))
+        if (sent < 0 && error == Libc.EAGAIN && Park(ref _sendData, data))
         {
             return;
         }
@@ -293,7 +286,7 @@ internal sealed class EpollTransport : ConnectionTransport
     }
 
     /// <summary>Puts an operation the engine took back to waiting, after a spurious wake-up; false when the socket closed meanwhile.</summary>
-    private bool Park<T>(ref bool pending, ref T slot, T value)
+    private bool Park<T>(ref T slot, T value)
     {
         lock (_gate)
         {
@@ -302,7 +295,6 @@ internal sealed class EpollTransport : ConnectionTransport
                 return false;
             }
 
-            pending = true;
             slot = value;
             return true;
         }

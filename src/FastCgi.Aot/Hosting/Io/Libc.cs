@@ -32,8 +32,6 @@ internal static class Libc
     public const int EPOLL_CTL_MOD = 3;
 
     public const int EPOLL_CLOEXEC = 0x80000;
-    public const int EFD_CLOEXEC = 0x80000;
-    public const int EFD_NONBLOCK = 0x800;
 
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
@@ -44,7 +42,7 @@ internal static class Libc
     /// </summary>
     public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 ? 12 : 16;
 
-    private static readonly int s_epollDataOffset = EpollEventSize == 12 ? 4 : 8;
+    private static readonly int s_epollDataOffset = EpollEventSize - sizeof(ulong);
 
     /// <summary>The events of entry <paramref name="index"/> of an epoll_wait result (native byte order).</summary>
     public static uint ReadEvents(ReadOnlySpan<byte> events, int index) =>
@@ -73,18 +71,9 @@ internal static class Libc
     [DllImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static extern int EpollWait(int epoll, ref byte events, int maxEvents, int timeout);
 
-    [DllImport("libc", EntryPoint = "eventfd", SetLastError = true)]
-    public static extern int EventFd(uint initial, int flags);
-
     [DllImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static extern nint Recv(IntPtr fd, ref byte buffer, nuint length, int flags);
 
     [DllImport("libc", EntryPoint = "send", SetLastError = true)]
     public static extern nint Send(IntPtr fd, ref byte buffer, nuint length, int flags);
-
-    [DllImport("libc", EntryPoint = "write", SetLastError = true)]
-    public static extern nint Write(int fd, ref byte buffer, nuint length);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static extern int Close(int fd);
 }
