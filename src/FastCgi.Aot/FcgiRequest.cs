@@ -242,7 +242,8 @@ public sealed class FcgiRequest
         ReadOnlySpan<byte> pathInfo = ValueAt(pathInfoIndex);
         if (pathInfo.IsEmpty || script.IsEmpty)
         {
-            ParamEntry entry = scriptNameIndex >= 0 ? _entries[scriptNameIndex] : pathInfoIndex >= 0 ? _entries[pathInfoIndex] : default;
+            // Whichever of the two is not empty (an empty SCRIPT_NAME beside PATH_INFO is common).
+            ParamEntry entry = !script.IsEmpty ? _entries[scriptNameIndex] : pathInfoIndex >= 0 ? _entries[pathInfoIndex] : default;
             _pathStart = entry.ValueStart;
             _pathLength = entry.ValueLength;
             return;
