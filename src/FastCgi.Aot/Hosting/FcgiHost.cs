@@ -126,7 +126,24 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
             }
 
             Interlocked.Increment(ref _state.Statistics._acceptedConnections);
-            _ = connection.RunAsync();
+            if (transport is EpollTransport epoll)
+            {
+                // RunAsync returns at its first receive, which waits: the socket joins the
+                // engine's epoll set only then, so the engine's thread completes that receive and
+                // serves the request, however soon it arrived.
+                _ = connection.RunAsync();
+                if (epoll.Activate() is int error and not 0)
+                {
+                    _state.LogError($"fastcgi: cannot watch an accepted connection: {EpollTransport.ErrorFor(error, "epoll_ctl").Message}");
+                    transport.Dispose();
+                }
+            }
+            else
+            {
+                // System.Net.Sockets would read and serve the first request right here, on the
+                // accepting thread, holding up the next accept.
+                ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(), connection, preferLocal: false);
+            }
         }
     }
 

@@ -68,6 +68,20 @@ public sealed class IoEngineTests
         }
     }
 
+    [Fact]
+    public async Task UnderEpollEveryRequestRunsOnAnEngineThreadEvenTheFirstOfAConnection()
+    {
+        // Web servers that open a connection per request (Apache, lighttpd, Caddy) send it at
+        // once; it must not be served on the thread that accepted the connection.
+        await using TestServer server = TestServer.Start(o => { o.IoEngine = FcgiIoEngine.Epoll; o.Verbose = false; });
+        for (int i = 0; i < 20; i++)
+        {
+            using FcgiTestClient client = server.Connect();
+            client.SendRequest(1, "GET", "/thread", keepConnection: false);
+            Assert.StartsWith("fastcgi epoll ", client.ReadUntilEnd(1).Parse().BodyText, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public async Task AResponseToAPeerThatReadsLateArrivesWholeAndTheConnectionGoesOn(FcgiIoEngine engine)

@@ -160,6 +160,12 @@ internal sealed class TestApplication : IFcgiApplication
                 response.Write("\n"u8);
             }
         }
+        else if (path.SequenceEqual("/thread"u8))
+        {
+            // The name of the thread the handler runs on.
+            response.ContentType = "text/plain";
+            response.Write(Thread.CurrentThread.Name ?? "(unnamed)");
+        }
         else
         {
             response.StatusCode = 404;

@@ -56,8 +56,11 @@ internal sealed class EpollEngine
     /// <summary>The number of engines: one per processor, as System.Net.Sockets has with inline completions.</summary>
     public static int EngineCount => Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>Registers an accepted socket with the next engine, round robin; the transport owns the socket from here on.</summary>
-    /// <exception cref="SocketException">epoll_ctl refused the socket (the socket is closed).</exception>
+    /// <summary>
+    /// Gives an accepted socket to the next engine, round robin; the transport owns the socket from
+    /// here on. It joins the engine's epoll set at <see cref="EpollTransport.Activate"/>.
+    /// </summary>
+    /// <exception cref="SocketException">The engines could not be created.</exception>
     public static EpollTransport Register(Socket socket)
     {
         EpollEngine[] engines = s_engines ?? CreateEngines();
@@ -104,18 +107,12 @@ internal sealed class EpollEngine
             Volatile.Write(ref _slots[slot], transport);
         }
 
-        int error = Libc.EpollControl(_epoll, Libc.EPOLL_CTL_ADD, (int)socket.Handle, EpollTransport.InputEvents, transport.Token);
-        if (error != 0)
-        {
-            transport.Dispose();
-            throw EpollTransport.ErrorFor(error, "epoll_ctl");
-        }
-
         return transport;
     }
 
-    /// <summary>Changes the events a registered socket waits for; returns 0 or the errno.</summary>
-    public int Modify(int fd, uint events, ulong token) => Libc.EpollControl(_epoll, Libc.EPOLL_CTL_MOD, fd, events, token);
+    /// <summary>Adds a socket to the epoll set (<paramref name="add"/>) or changes the events it waits for; returns 0 or the errno.</summary>
+    public int Control(int fd, bool add, uint events, ulong token) =>
+        Libc.EpollControl(_epoll, add ? Libc.EPOLL_CTL_ADD : Libc.EPOLL_CTL_MOD, fd, events, token);
 
     /// <summary>Frees the socket's slot: events still in flight for it are dropped from now on.</summary>
     public void Remove(EpollTransport transport)

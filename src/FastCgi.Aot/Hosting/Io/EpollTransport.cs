@@ -26,7 +26,7 @@ namespace FastCgi.Aot.Hosting.Io;
 /// </remarks>
 internal sealed class EpollTransport : ConnectionTransport
 {
-    public const uint InputEvents = Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLET;
+    private const uint InputEvents = Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLET;
     private const uint InputOutputEvents = InputEvents | Libc.EPOLLOUT;
     private const uint ReadableEvents = Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR;
     private const uint WritableEvents = Libc.EPOLLOUT | Libc.EPOLLHUP | Libc.EPOLLERR;
@@ -39,9 +39,10 @@ internal sealed class EpollTransport : ConnectionTransport
     private readonly Operation _send = new();
 
     // 1 when a receive should try the socket: the engine saw input the last receive may not have
-    // taken. Starts at 1: a web server writes its request right after it connects, so it is
-    // usually there by the time the connection is accepted.
-    private int _readReady = 1;
+    // taken. Starts at 0: the first receive waits until Activate adds the socket to the engine's
+    // epoll set, which reports input already queued, so even a connection's first request runs
+    // on the engine's thread, not on the thread that accepted the connection.
+    private int _readReady;
 
     // 1 once the engine saw the peer close its side or an error. A short read proves the socket
     // had no more data, not that no end of stream was already queued behind it, and a hang-up
@@ -51,6 +52,7 @@ internal sealed class EpollTransport : ConnectionTransport
     // Guarded by _gate. A receive or send waits for the engine while its buffer is not empty
     // (neither operation takes an empty one).
     private bool _closed;
+    private bool _inEpollSet;
     private Memory<byte> _receiveBuffer;
     private ReadOnlyMemory<byte> _sendData;
     private bool _outputArmed;
@@ -119,6 +121,19 @@ internal sealed class EpollTransport : ConnectionTransport
         }
     }
 
+    /// <summary>
+    /// Adds the socket to its engine's epoll set: from here on its events reach the engine. Call
+    /// once the first receive waits, so that the engine, not the caller, completes it.
+    /// </summary>
+    /// <returns>0, or the errno of epoll_ctl (the caller should close the transport).</returns>
+    public int Activate()
+    {
+        lock (_gate)
+        {
+            return _closed ? Libc.EBADF : _inEpollSet ? 0 : SetEvents(InputEvents);
+        }
+    }
+
     public override ValueTask<int> SendAsync(ReadOnlyMemory<byte> data)
     {
         if (data.IsEmpty)
@@ -144,16 +159,20 @@ internal sealed class EpollTransport : ConnectionTransport
                 return ValueTask.FromException<int>(Closed());
             }
 
-            _send.Reset();
-            _sendData = data;
             if (!_outputArmed)
             {
                 // epoll_ctl re-checks readiness: room freed since the failed send raises the
                 // event at once, so no wake-up is lost between the send and this.
+                if (SetEvents(InputOutputEvents) is int armError and not 0)
+                {
+                    return ValueTask.FromException<int>(ErrorFor(armError, "epoll_ctl"));
+                }
+
                 _outputArmed = true;
-                SetEvents(InputOutputEvents);
             }
 
+            _send.Reset();
+            _sendData = data;
             return new ValueTask<int>(_send, _send.Version);
         }
     }
@@ -258,6 +277,7 @@ internal sealed class EpollTransport : ConnectionTransport
                 if (_outputArmed && !_closed)
                 {
                     // Nothing waits for room any more: stop the wake-ups the peer's reads cause.
+                    // A failure leaves the wake-ups on, which costs time, not correctness.
                     _outputArmed = false;
                     SetEvents(InputEvents);
                 }
@@ -300,23 +320,23 @@ internal sealed class EpollTransport : ConnectionTransport
         }
     }
 
-    /// <summary>Changes the socket's epoll events. Call under <see cref="_gate"/>.</summary>
-    private void SetEvents(uint events)
+    /// <summary>
+    /// Sets the events the socket waits for, adding it to its engine's epoll set the first time.
+    /// Call under <see cref="_gate"/>. Returns 0 or the errno (EBADF once closed).
+    /// </summary>
+    private int SetEvents(uint events)
     {
         bool added = false;
         try
         {
             _handle.DangerousAddRef(ref added);
-            int error = _engine.Modify((int)_handle.DangerousGetHandle(), events, Token);
-            if (error != 0 && !_closed)
-            {
-                // Cannot happen for a socket that is open and registered; if it did, a wait for
-                // room would never end, so the connection is failed instead.
-                _socket.Dispose();
-            }
+            int error = _engine.Control((int)_handle.DangerousGetHandle(), add: !_inEpollSet, events, Token);
+            _inEpollSet |= error == 0;
+            return error;
         }
         catch (ObjectDisposedException)
         {
+            return Libc.EBADF;
         }
         finally
         {
