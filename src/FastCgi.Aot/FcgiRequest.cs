@@ -162,7 +162,6 @@ public sealed class FcgiRequest
         return new FcgiParam(all.Slice(entry.NameStart, entry.NameLength), all.Slice(entry.ValueStart, entry.ValueLength));
     }
 
-    internal int ParamsLength => _params.Length;
 
     internal void Start(ushort requestId, FcgiRole role, bool keepConnection, CancellationToken aborted)
     {

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using FastCgi.Aot.Hosting;
+using FastCgi.Aot.Protocol;
 
 namespace FastCgi.Aot;
 
@@ -48,7 +49,7 @@ public static class FcgiServer
 
             if (options.UnixSocketPath is null && options.TcpEndPoint is null)
             {
-                if ((FcgiListeners.TryAdoptSystemdSocket() ?? FcgiListeners.TryAdoptListeningSocket(0)) is { } inherited)
+                if ((FcgiListeners.TryAdoptSystemdSocket() ?? FcgiListeners.TryAdoptListeningSocket(FcgiConstants.ListenSocketFileNumber)) is { } inherited)
                 {
                     options.ListenSocket = inherited;
                 }

@@ -135,8 +135,7 @@ internal static class FcgiCommandLine
                 case "--io-engine":
                     options.IoEngine = Value() switch
                     {
-                        "epoll" when OperatingSystem.IsLinux() => FcgiIoEngine.Epoll,
-                        "epoll" => throw Usage2("--io-engine epoll needs Linux"),
+                        "epoll" => FcgiIoEngine.Epoll,
                         "sockets" => FcgiIoEngine.Sockets,
                         string other => throw Usage2($"--io-engine must be epoll or sockets, not '{other}'"),
                     };
@@ -228,7 +227,7 @@ internal static class FcgiCommandLine
 
     private static string ParsePath(string name, string value)
     {
-        if (value.Length < 2 || value[0] != '/' || value.AsSpan().IndexOfAny('?', '#', ' ') >= 0)
+        if (!FcgiServerOptions.IsOperationsPath(value))
         {
             throw Usage2($"option '{name}' needs a path such as /status, not '{value}'");
         }

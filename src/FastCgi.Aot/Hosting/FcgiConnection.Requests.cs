@@ -265,19 +265,6 @@ internal sealed partial class FcgiConnection<TApp>
         return false;
     }
 
-    private void EndRequest(RequestContext context, bool handlerDone)
-    {
-        if (RemoveFromTable(context))
-        {
-            Release(context);
-        }
-
-        if (handlerDone)
-        {
-            Release(context);
-        }
-    }
-
     /// <summary>Drops one of the context's two holds (its id, its handler); the last returns it to the pool.</summary>
     private void Release(RequestContext context)
     {

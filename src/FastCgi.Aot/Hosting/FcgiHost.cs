@@ -159,10 +159,12 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
             return false;
         }
 
-        IPAddress address = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
+        // Both sides unmapped: a dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d, and the
+        // list may be written either way.
+        IPAddress address = FcgiListeners.Unmapped(peer.Address);
         foreach (IPAddress allowed in _state.Options.AllowedPeerAddresses)
         {
-            if (allowed.Equals(address))
+            if (FcgiListeners.Unmapped(allowed).Equals(address))
             {
                 return true;
             }

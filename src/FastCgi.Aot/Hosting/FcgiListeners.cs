@@ -210,6 +210,9 @@ internal static class FcgiListeners
         return TryAdoptListeningSocket(firstDescriptor);
     }
 
+    /// <summary>An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it carries; any other as it is.</summary>
+    public static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
     public static string Describe(Socket socket) => socket.LocalEndPoint switch
     {
         UnixDomainSocketEndPoint unix => "unix:" + unix,

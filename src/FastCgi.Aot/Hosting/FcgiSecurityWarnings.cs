@@ -17,7 +17,7 @@ internal static class FcgiSecurityWarnings
             return null;
         }
 
-        IPAddress address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
+        IPAddress address = FcgiListeners.Unmapped(ip.Address);
         if (IPAddress.IsLoopback(address))
         {
             return null;

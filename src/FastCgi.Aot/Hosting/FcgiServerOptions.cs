@@ -137,7 +137,7 @@ public sealed class FcgiServerOptions
 
         if (IoEngine == FcgiIoEngine.Epoll && !OperatingSystem.IsLinux())
         {
-            throw new ArgumentException("The epoll I/O engine needs Linux; use FcgiIoEngine.Sockets.", nameof(IoEngine));
+            throw new ArgumentException("The epoll I/O engine (--io-engine epoll) needs Linux; use sockets.", nameof(IoEngine));
         }
 
         if (!Enum.IsDefined(IoEngine))
@@ -164,11 +164,15 @@ public sealed class FcgiServerOptions
 
     private static void OperationsPath(string? path, string name)
     {
-        if (path is not null && (path.Length < 2 || path[0] != '/' || path.AsSpan().IndexOfAny('?', '#', ' ') >= 0))
+        if (path is not null && !IsOperationsPath(path))
         {
             throw new ArgumentException($"{name} must be a path such as /status, starting with '/', without '?', '#' or spaces.", name);
         }
     }
+
+    /// <summary>A path the server may answer itself: starts with '/', has more than that, and no '?', '#' or space.</summary>
+    internal static bool IsOperationsPath(string path) =>
+        path.Length >= 2 && path[0] == '/' && path.AsSpan().IndexOfAny('?', '#', ' ') < 0;
 
     private static void Positive(int value, string name) => ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, name);
 

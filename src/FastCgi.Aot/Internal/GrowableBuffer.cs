@@ -24,13 +24,9 @@ internal struct GrowableBuffer
 
     public readonly int Length => _length;
 
-    public readonly int Capacity => _array.Length;
-
     public readonly ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _length);
 
     public readonly ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _length);
-
-    public readonly Span<byte> WrittenSpanMutable => _array.AsSpan(0, _length);
 
     /// <summary>Appends <paramref name="data"/>; false, appending nothing, when the total would pass <paramref name="limit"/>.</summary>
     public bool TryAppend(ReadOnlySpan<byte> data, int limit)

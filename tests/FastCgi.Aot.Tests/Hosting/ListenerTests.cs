@@ -160,6 +160,26 @@ public sealed class ListenerTests
         Assert.Equal("Hello, world!\n", client.Get("/hello").Parse().BodyText);
     }
 
+    [Theory]
+    [InlineData("::ffff:127.0.0.1", "127.0.0.1")]
+    [InlineData("127.0.0.1", "::ffff:127.0.0.1")]
+    public async Task AnAllowedAddressMatchesWhetherOrNotEitherSideIsIPv4MappedIPv6(string allowed, string connectTo)
+    {
+        // A dual-stack listener, such as systemd passes for ListenStream=[::]:9000, sees IPv4
+        // peers as ::ffff:a.b.c.d.
+        var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+        listener.Listen(16);
+        var options = new FcgiServerOptions { ListenSocket = listener, OwnsListenSocket = true, Log = TextWriter.Null };
+        options.AllowedPeerAddresses.Add(IPAddress.Parse(allowed));
+        await using FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
+        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+        socket.Connect(new IPEndPoint(IPAddress.Parse(connectTo), ((IPEndPoint)instance.LocalEndPoint!).Port));
+        using var client = new FcgiTestClient(socket);
+
+        Assert.Equal("Hello, world!\n", client.Get("/hello").Parse().BodyText);
+    }
+
     [Fact]
     public async Task TcpPeerNotInWebServerAddrsIsClosed()
     {
