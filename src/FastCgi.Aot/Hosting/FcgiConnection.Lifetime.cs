@@ -161,11 +161,6 @@ internal sealed partial class FcgiConnection<TApp>
     /// <summary>Runs once when the receive loop ends: every active request is aborted as by ABORT_REQUEST (FastCGI 1.0 §5.4).</summary>
     private async Task ShutdownAsync()
     {
-        if (Interlocked.Exchange(ref _shutdown, 1) != 0)
-        {
-            return;
-        }
-
         _closing = true;
         _receiving = null;
         List<(RequestContext Context, bool Running)> orphans = [];

@@ -9,18 +9,16 @@ namespace FastCgi.Aot.Hosting;
 /// <summary>Everything that goes to the web server: framing answers as records and sending them under the send lock.</summary>
 internal sealed partial class FcgiConnection<TApp>
 {
-    /// <summary>Sends the control records and the answers of requests that completed synchronously, in one send.</summary>
-    private async ValueTask<bool> SendReadyAsync()
+    /// <summary>
+    /// Sends the control records and the answers of requests that completed synchronously, in one
+    /// send. Runs on the receive loop, as the connection's shutdown does, so never after it.
+    /// </summary>
+    private async ValueTask SendReadyAsync()
     {
         bool closeAfter = false;
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_disposed)
-            {
-                return false;
-            }
-
             _send.Reset();
             _send.TryAppend(_control.WrittenSpan, int.MaxValue);
             _control.Reset();
@@ -70,8 +68,6 @@ internal sealed partial class FcgiConnection<TApp>
         {
             CloseAfterResponse();
         }
-
-        return !_disposed;
     }
 
     /// <summary>Appends a request's remaining output, the ends of its streams and END_REQUEST. Call under the send lock.</summary>

@@ -63,7 +63,6 @@ internal sealed partial class FcgiConnection<TApp> : IFcgiConnection, IConnectio
     private volatile bool _receivedAny;
     private volatile bool _midRecord;
     private bool _disposed;
-    private int _shutdown;
 
     public FcgiConnection(FcgiHostState host, ConnectionTransport transport)
     {
@@ -145,10 +144,7 @@ internal sealed partial class FcgiConnection<TApp> : IFcgiConnection, IConnectio
 
             if (_ready.Count > 0 || _control.Length > 0)
             {
-                if (!await SendReadyAsync().ConfigureAwait(false))
-                {
-                    return false;
-                }
+                await SendReadyAsync().ConfigureAwait(false);
             }
 
             if (outcome == RecordOutcome.NeedMoreData)
