@@ -23,6 +23,8 @@ public sealed class FcgiRequest
     private GrowableBuffer _params = new();
     private GrowableBuffer _body = new();
     private GrowableBuffer _data = new();
+    private ReadOnlyMemoryStream? _bodyStream;
+    private ReadOnlyMemoryStream? _dataStream;
     private ParamEntry[] _entries = new ParamEntry[32];
     private int _entryCount;
     private int _methodIndex;
@@ -105,11 +107,18 @@ public sealed class FcgiRequest
     /// <summary>The body decoded as UTF-8.</summary>
     public string GetBodyString() => Encoding.UTF8.GetString(Body);
 
-    /// <summary>A read-only stream over the body. It must not be used after the handler completes.</summary>
-    public Stream OpenBodyStream() => new ReadOnlyMemoryStream(_body.WrittenMemory);
+    /// <summary>
+    /// A read-only stream over the body, positioned at its start. It must not be used after the
+    /// handler completes: the request's stream object is reused for later requests (so a second
+    /// call during one request returns the same stream, rewound).
+    /// </summary>
+    public Stream OpenBodyStream() => (_bodyStream ??= new ReadOnlyMemoryStream()).Reset(_body.WrittenMemory);
 
-    /// <summary>A read-only stream over the Filter role's data. It must not be used after the handler completes.</summary>
-    public Stream OpenDataStream() => new ReadOnlyMemoryStream(_data.WrittenMemory);
+    /// <summary>
+    /// A read-only stream over the Filter role's data, positioned at its start. It must not be used
+    /// after the handler completes; as <see cref="OpenBodyStream"/>, the object is reused.
+    /// </summary>
+    public Stream OpenDataStream() => (_dataStream ??= new ReadOnlyMemoryStream()).Reset(_data.WrittenMemory);
 
     /// <summary>Finds a CGI parameter by its exact name, for example <c>"REMOTE_ADDR"u8</c>.</summary>
     public bool TryGetParam(scoped ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
@@ -267,6 +276,10 @@ public sealed class FcgiRequest
         _params.Reset();
         _body.Reset();
         _data.Reset();
+
+        // Until a later request opens it again, a stream kept past its handler reads nothing.
+        _bodyStream?.Reset(default);
+        _dataStream?.Reset(default);
         if (_entries.Length > 256)
         {
             _entries = new ParamEntry[32];

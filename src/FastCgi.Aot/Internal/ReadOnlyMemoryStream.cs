@@ -5,10 +5,26 @@ using System.Threading.Tasks;
 
 namespace FastCgi.Aot.Internal;
 
-/// <summary>A seekable, read-only stream over memory the stream does not own.</summary>
-internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+/// <summary>
+/// A seekable, read-only stream over memory the stream does not own. A request keeps one for its
+/// body and one for its data and points them at each request's bytes (<see cref="Reset"/>), so a
+/// handler that takes a <see cref="Stream"/> costs no allocation.
+/// </summary>
+internal sealed class ReadOnlyMemoryStream : Stream
 {
+    private ReadOnlyMemory<byte> _memory;
     private int _position;
+
+    // The last ReadAsync(byte[], ...) result, returned again for the same count (as MemoryStream does).
+    private Task<int>? _lastRead;
+
+    /// <summary>Points the stream at <paramref name="memory"/>, from its start.</summary>
+    public ReadOnlyMemoryStream Reset(ReadOnlyMemory<byte> memory)
+    {
+        _memory = memory;
+        _position = 0;
+        return this;
+    }
 
     public override bool CanRead => true;
 
@@ -16,7 +32,7 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
 
     public override bool CanWrite => false;
 
-    public override long Length => memory.Length;
+    public override long Length => _memory.Length;
 
     public override long Position
     {
@@ -24,7 +40,7 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
-            _position = (int)Math.Min(value, memory.Length);
+            _position = (int)Math.Min(value, _memory.Length);
         }
     }
 
@@ -32,14 +48,19 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int count = Math.Min(buffer.Length, memory.Length - _position);
-        memory.Span.Slice(_position, count).CopyTo(buffer);
+        int count = Math.Min(buffer.Length, _memory.Length - _position);
+        _memory.Span.Slice(_position, count).CopyTo(buffer);
         _position += count;
         return count;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer, offset, count));
+    public override int ReadByte() => _position < _memory.Length ? _memory.Span[_position++] : -1;
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        int read = Read(buffer, offset, count);
+        return _lastRead is { } last && last.Result == read ? last : _lastRead = Task.FromResult(read);
+    }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         new(Read(buffer.Span));
@@ -50,7 +71,7 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
         {
             SeekOrigin.Begin => offset,
             SeekOrigin.Current => _position + offset,
-            SeekOrigin.End => memory.Length + offset,
+            SeekOrigin.End => _memory.Length + offset,
             _ => throw new ArgumentOutOfRangeException(nameof(origin)),
         };
         Position = target;
