@@ -27,8 +27,9 @@ public sealed class FcgiRequest
     private ReadOnlyMemoryStream? _dataStream;
     private ParamEntry[] _entries = new ParamEntry[32];
     private int _entryCount;
-    private int _methodIndex;
-    private int _queryIndex;
+    private int _methodIndex = -1;
+    private int _queryIndex = -1;
+    private int _contentLengthIndex = -1;
     private int _pathStart;
     private int _pathLength;
     private CancellationToken _aborted;
@@ -160,7 +161,7 @@ public sealed class FcgiRequest
 
     /// <summary>The CONTENT_LENGTH parameter as a number, or null when it is absent or not a number.</summary>
     public long? ContentLength =>
-        TryGetParam("CONTENT_LENGTH"u8, out ReadOnlySpan<byte> value) && Utf8Parser.TryParse(value, out long length, out int used) && used == value.Length && length >= 0
+        _contentLengthIndex >= 0 && Utf8Parser.TryParse(ValueAt(_contentLengthIndex), out long length, out int used) && used == ValueAt(_contentLengthIndex).Length && length >= 0
             ? length
             : null;
 
@@ -221,6 +222,10 @@ public sealed class FcgiRequest
                     break;
                 case 14 when name.SequenceEqual("REQUEST_METHOD"u8):
                     _methodIndex = index;
+                    break;
+                case 14 when _contentLengthIndex < 0 && name.SequenceEqual("CONTENT_LENGTH"u8):
+                    // The first, as TryGetParam would find.
+                    _contentLengthIndex = index;
                     break;
             }
         }
@@ -288,6 +293,7 @@ public sealed class FcgiRequest
         _entryCount = 0;
         _methodIndex = -1;
         _queryIndex = -1;
+        _contentLengthIndex = -1;
         _pathStart = 0;
         _pathLength = 0;
         _aborted = default;

@@ -10,6 +10,27 @@ namespace FastCgi.Aot.Tests.Protocol;
 /// </summary>
 public sealed class RequestPathTests
 {
+    [Fact]
+    public void AbsentMethodQueryAndContentLengthAreEmptyEvenOnARequestNeverUsedBefore()
+    {
+        var exchange = new FcgiInMemoryExchange([new("FIRST", "not a method"), new("REQUEST_URI", "/x")]);
+        Assert.True(exchange.Request.Method.IsEmpty);
+        Assert.True(exchange.Request.QueryString.IsEmpty);
+        Assert.Null(exchange.Request.ContentLength);
+    }
+
+    [Theory]
+    [InlineData("12", 12L)]
+    [InlineData("0", 0L)]
+    [InlineData("", null)]
+    [InlineData("-1", null)]
+    [InlineData("12x", null)]
+    public void ContentLengthIsTheFirstCONTENT_LENGTHWhenItIsANumber(string value, long? expected)
+    {
+        var exchange = new FcgiInMemoryExchange([new("REQUEST_METHOD", "POST"), new("CONTENT_LENGTH", value), new("CONTENT_LENGTH", "99")]);
+        Assert.Equal(expected, exchange.Request.ContentLength);
+    }
+
     [Theory]
     [InlineData("/users/7?x=1", "/cgi", "/ignored", "/users/7")]
     [InlineData("/plain", null, null, "/plain")]
