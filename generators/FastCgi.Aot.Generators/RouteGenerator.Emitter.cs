@@ -161,6 +161,34 @@ internal sealed partial class RouteGenerator
             groups.Sort(static (x, y) => CompareSpecificity(x[0].Segments, y[0].Segments));
             int maxSegments = routes.Max(static r => r.Segments.Count);
 
+            // The order the dispatcher tries the groups in: fixed lengths by count, then catch-alls.
+            List<List<RouteModel>> fixedGroups = groups.Where(static g => !IsCatchAll(g[0].Segments)).ToList();
+            List<List<RouteModel>> catchAllGroups = groups.Where(static g => IsCatchAll(g[0].Segments)).ToList();
+            List<List<RouteModel>> order = fixedGroups.GroupBy(static g => g[0].Segments.Count).OrderBy(static g => g.Key).SelectMany(static g => g).Concat(catchAllGroups).ToList();
+
+            // A group that matches the path but not the method falls through to the less specific
+            // groups that may match the same path; 405 only when none takes the method, with the
+            // methods of every group that matched. A group that shares no path with any other
+            // answers 405 at once.
+            var overlaps = new Dictionary<List<RouteModel>, (bool Earlier, bool Later)>();
+            for (int i = 0; i < order.Count; i++)
+            {
+                bool earlier = false;
+                bool later = false;
+                for (int j = 0; j < order.Count; j++)
+                {
+                    if (j != i && Overlap(order[i][0].Segments, order[j][0].Segments))
+                    {
+                        earlier |= j < i;
+                        later |= j > i;
+                    }
+                }
+
+                overlaps[order[i]] = (earlier, later);
+            }
+
+            bool tracksAllow = overlaps.Values.Any(static o => o.Later);
+
             writer.WriteLine("/// <summary>Routes a Responder request by its path's segments and its method, then binds and calls the handler.</summary>");
             writer.WriteLine($"private static {ValueTask} Route({Request} request, {Response} response)");
             writer.OpenBlock();
@@ -168,8 +196,12 @@ internal sealed partial class RouteGenerator
             writer.WriteLine($"{Span} method = request.Method;");
             writer.WriteLine($"global::System.Span<global::System.Range> segments = stackalloc global::System.Range[{maxSegments}];");
             writer.WriteLine($"int count = {Binding}.SplitPath(path, segments);");
+            if (tracksAllow)
+            {
+                writer.WriteLine("// The methods of the routes that matched the path but not the method.");
+                writer.WriteLine("string? allow = null;");
+            }
 
-            List<List<RouteModel>> fixedGroups = groups.Where(static g => g[0].Segments[g[0].Segments.Count - 1].Kind != SegmentKind.CatchAll).ToList();
             if (fixedGroups.Count != 0)
             {
                 writer.WriteLine("switch (count)");
@@ -180,7 +212,7 @@ internal sealed partial class RouteGenerator
                     writer.OpenBlock();
                     foreach (List<RouteModel> group in byCount)
                     {
-                        EmitGroup(writer, group, indexes);
+                        EmitGroup(writer, group, indexes, overlaps[group]);
                     }
 
                     writer.WriteLine("break;");
@@ -191,14 +223,69 @@ internal sealed partial class RouteGenerator
                 writer.WriteLine();
             }
 
-            foreach (List<RouteModel> group in groups.Where(static g => g[0].Segments[g[0].Segments.Count - 1].Kind == SegmentKind.CatchAll))
+            foreach (List<RouteModel> group in catchAllGroups)
             {
-                EmitGroup(writer, group, indexes);
+                EmitGroup(writer, group, indexes, overlaps[group]);
             }
 
-            writer.WriteLine($"return {Binding}.WriteNotFound(response);");
+            writer.WriteLine(tracksAllow
+                ? $"return allow is null ? {Binding}.WriteNotFound(response) : {Binding}.WriteMethodNotAllowed(response, allow);"
+                : $"return {Binding}.WriteNotFound(response);");
             writer.CloseBlock();
+
+            if (overlaps.Values.Any(static o => o.Earlier))
+            {
+                writer.WriteLine();
+                writer.WriteLine("/// <summary>The union of two Allow values, each sorted and separated by \", \"; allow is null when no route matched before.</summary>");
+                writer.WriteLine("private static string MergeAllow(string? allow, string methods)");
+                writer.OpenBlock();
+                writer.WriteLine("if (allow is null)");
+                writer.OpenBlock();
+                writer.WriteLine("return methods;");
+                writer.CloseBlock();
+                writer.WriteLine();
+                writer.WriteLine("var all = new global::System.Collections.Generic.SortedSet<string>(allow.Split(\", \"), global::System.StringComparer.Ordinal);");
+                writer.WriteLine("all.UnionWith(methods.Split(\", \"));");
+                writer.WriteLine("return string.Join(\", \", all);");
+                writer.CloseBlock();
+            }
         }
+
+        private static bool IsCatchAll(IReadOnlyList<SegmentModel> segments) => segments[segments.Count - 1].Kind == SegmentKind.CatchAll;
+
+        /// <summary>Whether some path matches both templates.</summary>
+        private static bool Overlap(IReadOnlyList<SegmentModel> x, IReadOnlyList<SegmentModel> y)
+        {
+            bool xCatchAll = IsCatchAll(x);
+            bool yCatchAll = IsCatchAll(y);
+
+            // The segments before a catch-all, which match at their positions; a catch-all matches any count from there.
+            int xFixed = xCatchAll ? x.Count - 1 : x.Count;
+            int yFixed = yCatchAll ? y.Count - 1 : y.Count;
+            if ((!xCatchAll && !yCatchAll && xFixed != yFixed) || (xCatchAll && !yCatchAll && yFixed < xFixed) || (yCatchAll && !xCatchAll && xFixed < yFixed))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < Math.Min(xFixed, yFixed); i++)
+            {
+                if (!SegmentsOverlap(x[i], y[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>A literal matches itself; a parameter any non-empty segment.</summary>
+        private static bool SegmentsOverlap(SegmentModel x, SegmentModel y) => (x.Kind, y.Kind) switch
+        {
+            (SegmentKind.Literal, SegmentKind.Literal) => string.Equals(x.Value, y.Value, StringComparison.Ordinal),
+            (SegmentKind.Literal, _) => x.Value.Length != 0,
+            (_, SegmentKind.Literal) => y.Value.Length != 0,
+            _ => true,
+        };
 
         /// <summary>Literal segments before parameters, position by position; catch-alls last, longest first.</summary>
         private static int CompareSpecificity(IReadOnlyList<SegmentModel> x, IReadOnlyList<SegmentModel> y)
@@ -228,7 +315,7 @@ internal sealed partial class RouteGenerator
             return 0;
         }
 
-        private static void EmitGroup(SourceWriter writer, List<RouteModel> group, Dictionary<RouteModel, int> indexes)
+        private static void EmitGroup(SourceWriter writer, List<RouteModel> group, Dictionary<RouteModel, int> indexes, (bool Earlier, bool Later) overlaps)
         {
             IReadOnlyList<SegmentModel> segments = group[0].Segments;
             bool catchAll = segments[segments.Count - 1].Kind == SegmentKind.CatchAll;
@@ -283,7 +370,18 @@ internal sealed partial class RouteGenerator
             }
 
             allow.Sort(StringComparer.Ordinal);
-            writer.WriteLine($"return {Binding}.WriteMethodNotAllowed(response, {Literal(string.Join(", ", allow))});");
+            string methods = Literal(string.Join(", ", allow));
+            string merged = overlaps.Earlier ? $"MergeAllow(allow, {methods})" : methods;
+            if (overlaps.Later)
+            {
+                // A less specific route may take the method.
+                writer.WriteLine($"allow = {merged};");
+            }
+            else
+            {
+                writer.WriteLine($"return {Binding}.WriteMethodNotAllowed(response, {merged});");
+            }
+
             writer.CloseBlock();
             writer.WriteLine();
         }

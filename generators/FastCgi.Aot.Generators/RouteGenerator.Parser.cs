@@ -769,7 +769,18 @@ internal sealed partial class RouteGenerator
             return null;
         }
 
-        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
-            _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+        /// <summary>
+        /// Adds a diagnostic unless the same one, at the same place, is there already: the parameters are
+        /// parsed once per [FcgiRoute], since how they bind depends on the route's method and template,
+        /// and a method with two routes would otherwise get each parameter error twice.
+        /// </summary>
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
+        {
+            DiagnosticInfo diagnostic = DiagnosticInfo.Create(descriptor, location, arguments);
+            if (!_diagnostics.Contains(diagnostic))
+            {
+                _diagnostics.Add(diagnostic);
+            }
+        }
     }
 }

@@ -250,6 +250,18 @@ public sealed class DiagnosticTests
         Single("static class Api { [FcgiAuthorizer] public static User X() => new(1, \"a\"); }", "FCGI010", "FcgiAuthorizer");
     }
 
+    [Theory]
+    [InlineData("[FcgiRoute(\"/a\")] [FcgiRoute(\"/b\")] public static string X(Action callback) => \"\";", "FCGI001", "callback")]
+    [InlineData("[FcgiRoute(\"/a\")] [FcgiRoute(\"/b\")] public static string X(User user) => \"\";", "FCGI006", "user")]
+    [InlineData("[FcgiRoute(\"/a\", Method = \"POST\")] [FcgiRoute(\"/b\", Method = \"PUT\")] public static int X(ReadOnlyMemory<byte> a, System.IO.Stream b) => 1;", "FCGI011", "b")]
+    [InlineData("[FcgiRoute(\"/a/{id}\")] [FcgiRoute(\"/a/{id}\", Method = \"POST\")] public static string X() => \"\";", "FCGI005", "X")]
+    public void AParameterErrorOfAHandlerWithTwoRoutesIsReportedOnce(string handler, string id, string locatedText)
+    {
+        string source = "[assembly: FcgiJsonContext(typeof(TestJsonContext))]\nstatic class Api { " + handler + " }";
+        Single(source, id, locatedText);
+        Assert.Single(GeneratorRunner.Run(Usings + source).Diagnostics);
+    }
+
     [Fact]
     public void AHandlerWithAnErrorIsLeftOutAndTheRestCompiles()
     {

@@ -109,6 +109,67 @@ public sealed class DispatchTests(SampleAppFixture fixture) : IClassFixture<Samp
     }
 
     [Fact]
+    public async Task AMethodTheLiteralRouteLacksFallsThroughToTheParameterRoute()
+    {
+        InMemoryServer server = Load("""
+            public static class Api
+            {
+                [FcgiRoute("/users/me", Method = "POST")] public static string PostMe() => "posted me";
+                [FcgiRoute("/users/{id}")] public static string User(string id) => "user " + id;
+                [FcgiRoute("/pages/index", Method = "HEAD")] public static void HeadIndex(FcgiResponse response) => response.StatusCode = 204;
+                [FcgiRoute("/pages/{name}")] public static string Page(string name) => "page " + name;
+            }
+            """);
+        Assert.Equal("user me", (await server.SendAsync("GET", "/users/me")).Body);
+        Assert.Equal(200, (await server.SendAsync("HEAD", "/users/me")).Status);
+        Assert.Equal("posted me", (await server.SendAsync("POST", "/users/me")).Body);
+        Assert.Equal("user 42", (await server.SendAsync("GET", "/users/42")).Body);
+
+        // 405 only when no route of the path takes the method, with every such route's methods.
+        CgiResponse both = await server.SendAsync("DELETE", "/users/me");
+        Assert.Equal(405, both.Status);
+        Assert.Equal("GET, HEAD, POST", both.Header("Allow"));
+        CgiResponse one = await server.SendAsync("POST", "/users/42");
+        Assert.Equal(405, one.Status);
+        Assert.Equal("GET, HEAD", one.Header("Allow"));
+
+        // An explicit HEAD route keeps HEAD; GET goes on to the parameter route.
+        Assert.Equal(204, (await server.SendAsync("HEAD", "/pages/index")).Status);
+        Assert.Equal("page index", (await server.SendAsync("GET", "/pages/index")).Body);
+        CgiResponse pages = await server.SendAsync("PUT", "/pages/index");
+        Assert.Equal(405, pages.Status);
+        Assert.Equal("GET, HEAD", pages.Header("Allow"));
+    }
+
+    [Fact]
+    public async Task AMethodNoFixedRouteTakesFallsThroughToACatchAll()
+    {
+        InMemoryServer server = Load("""
+            public static class Api
+            {
+                [FcgiRoute("/files/readme", Method = "PUT")] public static string Put() => "put readme";
+                [FcgiRoute("/files/{name}", Method = "DELETE")] public static string Delete(string name) => "deleted " + name;
+                [FcgiRoute("/files/{*path}")] public static string Get(string path) => "file " + path;
+            }
+            """);
+        Assert.Equal("file readme", (await server.SendAsync("GET", "/files/readme")).Body);
+        Assert.Equal("put readme", (await server.SendAsync("PUT", "/files/readme")).Body);
+        Assert.Equal("deleted readme", (await server.SendAsync("DELETE", "/files/readme")).Body);
+        Assert.Equal("file a/b", (await server.SendAsync("GET", "/files/a/b")).Body);
+
+        CgiResponse all = await server.SendAsync("PATCH", "/files/readme");
+        Assert.Equal(405, all.Status);
+        Assert.Equal("DELETE, GET, HEAD, PUT", all.Header("Allow"));
+        CgiResponse two = await server.SendAsync("PATCH", "/files/x");
+        Assert.Equal(405, two.Status);
+        Assert.Equal("DELETE, GET, HEAD", two.Header("Allow"));
+        CgiResponse catchAll = await server.SendAsync("PATCH", "/files/a/b");
+        Assert.Equal(405, catchAll.Status);
+        Assert.Equal("GET, HEAD", catchAll.Header("Allow"));
+        Assert.Equal(404, (await server.SendAsync("GET", "/other")).Status);
+    }
+
+    [Fact]
     public async Task HeadIsAnsweredLikeGetWithoutTheBody()
     {
         CgiResponse response = await Server.SendAsync("HEAD", "/hello");
@@ -224,4 +285,7 @@ public sealed class DispatchTests(SampleAppFixture fixture) : IClassFixture<Samp
         Assert.Equal(202, (await Server.SendAsync("POST", "/task")).Status);
         Assert.Equal(204, (await Server.SendAsync("POST", "/valuetask")).Status);
     }
+
+    private static InMemoryServer Load(string source) =>
+        new(GeneratorRunner.Run("using FastCgi.Aot;\n" + source).AssertCleanBuild().Load());
 }
