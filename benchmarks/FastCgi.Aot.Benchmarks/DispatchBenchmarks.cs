@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
@@ -28,6 +29,22 @@ public class DispatchBenchmarks
         _add = Create("/add", "a=1&b=2");
         _user = Create("/users/7", string.Empty);
         _missing = Create("/nowhere/at/all", string.Empty);
+
+        // Each row must time the path it is named for, not an error answer.
+        Expect(_hello, 200, "Hello, World!");
+        Expect(_add, 200, "3");
+        Expect(_user, 200, null);
+        Expect(_missing, 404, null);
+    }
+
+    private static void Expect(FcgiInMemoryExchange exchange, int status, string? body)
+    {
+        Dispatch(exchange);
+        string actual = System.Text.Encoding.UTF8.GetString(exchange.Response.PendingBody);
+        if (exchange.Response.StatusCode != status || (body is not null && actual != body) || actual.Length == 0)
+        {
+            throw new InvalidOperationException($"{exchange.Request.GetPathString()} answered {exchange.Response.StatusCode} '{actual}', not {status} '{body}'.");
+        }
     }
 
     [Benchmark]

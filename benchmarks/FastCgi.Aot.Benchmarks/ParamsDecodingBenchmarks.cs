@@ -22,6 +22,14 @@ public class ParamsDecodingBenchmarks
         byte[] request = NginxRequest.Create();
         int contentLength = BinaryPrimitives.ReadUInt16BigEndian(request.AsSpan(16 + 4));
         _pairs = request.AsSpan(16 + 8, contentLength).ToArray();
+
+        // The row must time a successful decode of every pair, not an early failure.
+        FcgiRequest check = new();
+        if (!check.TryAppendParams(_pairs, int.MaxValue) || check.CompleteParams() != Protocol.FcgiNameValueStatus.End ||
+            check.ParamCount != NginxRequest.PairCount || DecodeParams() <= 0)
+        {
+            throw new InvalidOperationException("The PARAMS stream did not decode whole.");
+        }
     }
 
     [Benchmark]
