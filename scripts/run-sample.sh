@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Publishes samples/HelloFcgi as a NativeAOT executable and serves it behind nginx on
-# http://127.0.0.1:${PORT:-8080}, installing nginx when it is missing. Ctrl-C stops both.
+# http://127.0.0.1:${PORT:-8080}, installing with apt-get what it lacks (nginx; gcc and libc6-dev,
+# which the NativeAOT link needs; curl). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,12 +19,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  echo "installing nginx..."
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+# NativeAOT links the executable with the system C compiler (gcc here), and a static executable
+# needs libc's static archives (libc6-dev).
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+[ "$(dpkg-query -W -f='${db:Status-Status}' libc6-dev 2>/dev/null)" = installed ] || need+=(libc6-dev)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]}..."
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
