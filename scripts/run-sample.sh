@@ -78,7 +78,22 @@ app_pid=$!
 for _ in $(seq 100); do [ -S "$work/hello.sock" ] && break; sleep 0.05; done
 "$nginx_bin" -c "$work/nginx.conf" -e "$work/nginx/error.log" &
 nginx_pid=$!
-sleep 0.3
+
+# Print the URLs only once the sample really answers through nginx (retried for up to 10 s).
+answered=""
+deadline=$((SECONDS + 10))
+while [ "$SECONDS" -lt "$deadline" ]; do
+  if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/hello"; then answered=1; break; fi
+  kill -0 "$app_pid" 2>/dev/null && kill -0 "$nginx_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$answered" ]; then
+  kill -0 "$app_pid" 2>/dev/null || echo "error: HelloFcgi exited" >&2
+  kill -0 "$nginx_pid" 2>/dev/null || echo "error: nginx exited (is port $port free? PORT=... chooses another)" >&2
+  echo "error: http://127.0.0.1:$port/hello did not answer through nginx; nginx's error log ends with:" >&2
+  tail -n 20 "$work/nginx/error.log" >&2 2>/dev/null || echo "  (no error log)" >&2
+  exit 1
+fi
 
 cat <<URLS
 
