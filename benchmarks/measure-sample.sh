@@ -2,14 +2,28 @@
 # Publishes samples/HelloFcgi (NativeAOT) and prints the three figures the README quotes:
 # the executable's size, its resident memory when idle after the first request, and the time
 # from exec to the first answered request (RUNS starts, default 20; min / median / max).
-# The probe is libfcgi's cgi-fcgi (apt-get install libfcgi-bin), retried until it gets
+# The probe is libfcgi's cgi-fcgi (libfcgi-bin), retried until it gets
 # "Hello, World!", so the time includes creating the socket and one full request.
-# EXE=path/to/HelloFcgi skips the publish and measures that executable.
+# EXE=path/to/HelloFcgi skips the publish and measures that executable. Installs with apt-get
+# what it lacks: libfcgi-bin, and for the publish gcc and libc6-dev.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs="${RUNS:-20}"
-command -v cgi-fcgi >/dev/null 2>&1 || { echo "cgi-fcgi is missing: apt-get install libfcgi-bin" >&2; exit 1; }
+need=()
+command -v cgi-fcgi >/dev/null 2>&1 || need+=(libfcgi-bin)
+if [ -z "${EXE:-}" ]; then
+  # The NativeAOT publish links with gcc; the static executable needs libc's static archives.
+  command -v gcc >/dev/null 2>&1 || need+=(gcc)
+  [ "$(dpkg-query -W -f='${db:Status-Status}' libc6-dev 2>/dev/null)" = installed ] || need+=(libc6-dev)
+fi
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]}..." >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 work="$(mktemp -d /tmp/measure-sample.XXXXXX)"
 app_pid=""
 cleanup() {

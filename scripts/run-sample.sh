@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Publishes samples/HelloFcgi as a NativeAOT executable and serves it behind nginx on
-# http://127.0.0.1:${PORT:-8080}, installing nginx when it is missing. Ctrl-C stops both.
+# http://127.0.0.1:${PORT:-8080}, installing with apt-get what it lacks (nginx; gcc and libc6-dev,
+# which the NativeAOT link needs; curl). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,12 +19,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  echo "installing nginx..."
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+# NativeAOT links the executable with the system C compiler (gcc here), and a static executable
+# needs libc's static archives (libc6-dev).
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+[ "$(dpkg-query -W -f='${db:Status-Status}' libc6-dev 2>/dev/null)" = installed ] || need+=(libc6-dev)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]}..."
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
@@ -70,7 +78,22 @@ app_pid=$!
 for _ in $(seq 100); do [ -S "$work/hello.sock" ] && break; sleep 0.05; done
 "$nginx_bin" -c "$work/nginx.conf" -e "$work/nginx/error.log" &
 nginx_pid=$!
-sleep 0.3
+
+# Print the URLs only once the sample really answers through nginx (retried for up to 10 s).
+answered=""
+deadline=$((SECONDS + 10))
+while [ "$SECONDS" -lt "$deadline" ]; do
+  if curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/hello"; then answered=1; break; fi
+  kill -0 "$app_pid" 2>/dev/null && kill -0 "$nginx_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$answered" ]; then
+  kill -0 "$app_pid" 2>/dev/null || echo "error: HelloFcgi exited" >&2
+  kill -0 "$nginx_pid" 2>/dev/null || echo "error: nginx exited (is port $port free? PORT=... chooses another)" >&2
+  echo "error: http://127.0.0.1:$port/hello did not answer through nginx; nginx's error log ends with:" >&2
+  tail -n 20 "$work/nginx/error.log" >&2 2>/dev/null || echo "  (no error log)" >&2
+  exit 1
+fi
 
 cat <<URLS
 

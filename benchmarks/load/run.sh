@@ -53,7 +53,10 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
 [ -f /usr/include/fcgiapp.h ] || need+=(libfcgi-dev)
 ls /usr/sbin/php-fpm* >/dev/null 2>&1 || need+=(php-fpm)
+# gcc builds the C contenders and links the NativeAOT executables, whose static link (the
+# sample's) needs libc's static archives (libc6-dev).
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+[ "$(dpkg-query -W -f='${db:Status-Status}' libc6-dev 2>/dev/null)" = installed ] || need+=(libc6-dev)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ "${#need[@]}" -gt 0 ]; then

@@ -5,7 +5,10 @@ using System.Threading.Tasks;
 
 namespace FastCgi.Aot.EndToEnd.Tests;
 
-/// <summary>nginx in front of several instances of the app in one upstream, as docs/deployment.md's scale-out section configures it.</summary>
+/// <summary>
+/// nginx in front of the app, as docs/deployment.md configures it: one instance, or several in one
+/// upstream as its scale-out section says. Both start from the one configuration written here.
+/// </summary>
 internal static class NginxUpstream
 {
     /// <summary>The response header that names the servers nginx tried for a request, in order (<c>$upstream_addr</c>).</summary>
@@ -17,7 +20,15 @@ internal static class NginxUpstream
     /// Each response carries <see cref="UpstreamHeader"/>, which is for the test only:
     /// <c>unix:A</c> when A answered, <c>unix:A, unix:B</c> when A failed and nginx retried on B.
     /// </summary>
-    public static async Task<int> StartNginxUpstreamAsync(this ServerSet servers, IReadOnlyList<string> appSockets)
+    public static Task<int> StartNginxUpstreamAsync(this ServerSet servers, IReadOnlyList<string> appSockets) =>
+        StartNginxAsync(servers, appSockets, upstreamHeader: true);
+
+    /// <summary>
+    /// Starts nginx as a FastCGI client of one upstream of <paramref name="appSockets"/>, configured as
+    /// docs/deployment.md says (a keepalive pool, <c>fastcgi_keep_conn on</c>, bodies up to the app's
+    /// default 32 MiB), and returns its port; <paramref name="upstreamHeader"/> adds <see cref="UpstreamHeader"/>.
+    /// </summary>
+    internal static async Task<int> StartNginxAsync(ServerSet servers, IReadOnlyList<string> appSockets, bool upstreamHeader)
     {
         string nginx = servers.Fixture.Program("nginx");
         int port = ServerSet.FreePort();
@@ -26,6 +37,7 @@ internal static class NginxUpstream
         string errorLog = servers.Path("nginx-error.log");
         servers.AddLogFile(errorLog);
         string upstreamServers = string.Join("\n", appSockets.Select(socket => $"    server unix:{socket};"));
+        string header = upstreamHeader ? $"add_header {UpstreamHeader} $upstream_addr always;" : "";
         string config = $$"""
             {{(SampleFixture.IsRoot ? "user root;" : "")}}
             worker_processes 1;
@@ -40,6 +52,7 @@ internal static class NginxUpstream
               proxy_temp_path {{temp}}/proxy;
               uwsgi_temp_path {{temp}}/uwsgi;
               scgi_temp_path {{temp}}/scgi;
+              client_max_body_size 32m;
               upstream hellofcgi {
             {{upstreamServers}}
                 keepalive 32;
@@ -50,7 +63,7 @@ internal static class NginxUpstream
                   include /etc/nginx/fastcgi_params;
                   fastcgi_keep_conn on;
                   fastcgi_pass hellofcgi;
-                  add_header {{UpstreamHeader}} $upstream_addr always;
+                  {{header}}
                 }
               }
             }

@@ -71,6 +71,7 @@ public sealed class PackageTests(SampleFixture fixture)
             version);
         try
         {
+            fixture.RequireNativeAotToolchain();
             (int publishExit, string publishLog) = SampleFixture.RunDotnet(["publish", app, "-r", "linux-x64", "-o", output], workingDirectory: app);
             Assert.True(publishExit == 0, "dotnet publish of the packaged app failed:\n" + publishLog);
             Assert.DoesNotMatch(@"\bIL[23]\d{3}\b", publishLog);

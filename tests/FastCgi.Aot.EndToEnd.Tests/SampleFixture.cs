@@ -9,18 +9,34 @@ namespace FastCgi.Aot.EndToEnd.Tests;
 
 /// <summary>
 /// Shared by every end-to-end test: publishes samples/HelloFcgi once (on first use) and installs the
-/// real FastCGI clients once, in a single apt-get call, when any is missing.
+/// real FastCGI clients and the C toolchain NativeAOT links with once, in a single apt-get call,
+/// when any is missing.
 /// </summary>
 public sealed partial class SampleFixture : IDisposable
 {
-    /// <summary>The packages the tests drive, and the program each one provides.</summary>
-    private static readonly (string Package, string Program)[] Components =
+    /// <summary>
+    /// What a NativeAOT publish needs besides the SDK: the ILCompiler links with the system C
+    /// compiler (clang when present, else gcc), and a static executable with libc's static archives.
+    /// Declared before <see cref="Components"/>, whose initializer reads it.
+    /// </summary>
+    private static readonly (string Package, string Provides)[] NativeAotToolchain =
+    [
+        ("gcc", "gcc"),
+        ("libc6-dev", "/usr/include/stdio.h"),
+    ];
+
+    /// <summary>
+    /// The packages the tests need, and what shows each one is there: a program on PATH, or a
+    /// file when the name is an absolute path.
+    /// </summary>
+    private static readonly (string Package, string Provides)[] Components =
     [
         ("nginx", "nginx"),
         ("apache2", "apache2"),
         ("lighttpd", "lighttpd"),
         ("libfcgi-bin", "cgi-fcgi"),
         ("spawn-fcgi", "spawn-fcgi"),
+        .. NativeAotToolchain,
     ];
 
     private readonly Lazy<PublishedSample> _sample;
@@ -45,12 +61,28 @@ public sealed partial class SampleFixture : IDisposable
         string? path = FindProgram(program);
         if (path is null)
         {
-            (string package, _) = Components.Single(c => c.Program == program);
+            (string package, _) = Components.Single(c => c.Provides == program);
             throw new InvalidOperationException(
                 $"'{program}' (Debian package {package}) is not installed. {problem ?? "It was not found after installing."}");
         }
 
         return path;
+    }
+
+    /// <summary>
+    /// Installs the components first if needed, and fails unless a NativeAOT publish can link:
+    /// call it before every `dotnet publish` of a NativeAOT app.
+    /// </summary>
+    internal void RequireNativeAotToolchain()
+    {
+        string? problem = _installProblem.Value;
+        string[] missing = NativeAotToolchain.Where(c => !IsInstalled(c.Package, c.Provides)).Select(c => c.Package).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"A NativeAOT publish links with {string.Join(" and ", NativeAotToolchain.Select(c => c.Package))}; " +
+                $"not installed: {string.Join(' ', missing)}. {problem ?? "It was not found after installing."}");
+        }
     }
 
     /// <summary>A new empty directory, removed when the fixture is disposed.</summary>
@@ -117,6 +149,7 @@ public sealed partial class SampleFixture : IDisposable
 
     private PublishedSample Publish()
     {
+        RequireNativeAotToolchain();
         string root = RepositoryRoot();
         string output = CreateDirectory("publish");
         (int exitCode, string log) = RunDotnet(["publish", Path.Combine(root, "samples", "HelloFcgi"), "-r", "linux-x64", "-o", output], workingDirectory: null);
@@ -168,7 +201,7 @@ public sealed partial class SampleFixture : IDisposable
     /// <returns>Null when all are present, otherwise why some could not be installed.</returns>
     private static string? InstallMissingComponents()
     {
-        string[] missing = Components.Where(c => !IsInstalled(c.Package, c.Program)).Select(c => c.Package).ToArray();
+        string[] missing = Components.Where(c => !IsInstalled(c.Package, c.Provides)).Select(c => c.Package).ToArray();
         if (missing.Length == 0)
         {
             return null;
@@ -212,7 +245,7 @@ public sealed partial class SampleFixture : IDisposable
                 }
             }
 
-            string[] stillMissing = Components.Where(c => !IsInstalled(c.Package, c.Program)).Select(c => c.Package).ToArray();
+            string[] stillMissing = Components.Where(c => !IsInstalled(c.Package, c.Provides)).Select(c => c.Package).ToArray();
             return stillMissing.Length == 0 ? null : $"apt-get install did not install {string.Join(' ', stillMissing)}:\n{log}";
         }
         finally
@@ -224,17 +257,18 @@ public sealed partial class SampleFixture : IDisposable
         }
     }
 
-    private static bool IsInstalled(string package, string program)
+    private static bool IsInstalled(string package, string provides)
     {
+        bool found = Path.IsPathRooted(provides) ? File.Exists(provides) : FindProgram(provides) is not null;
         if (FindProgram("dpkg-query") is not { } dpkgQuery)
         {
-            return FindProgram(program) is not null;
+            return found;
         }
 
         // `dpkg -s` succeeds for a package that is removed but not purged; ask for its status.
         (int exitCode, byte[] stdout, _) = ChildProcess.RunAsync(
             dpkgQuery, ["-W", "-f=${db:Status-Status}", package], null, clearEnvironment: false, ReadOnlyMemory<byte>.Empty, TimeSpan.FromMinutes(1)).GetAwaiter().GetResult();
-        return exitCode == 0 && Encoding.ASCII.GetString(stdout).Trim() == "installed" && FindProgram(program) is not null;
+        return exitCode == 0 && Encoding.ASCII.GetString(stdout).Trim() == "installed" && found;
     }
 
     [GeneratedRegex(@"\bIL[23]\d{3}\b")]

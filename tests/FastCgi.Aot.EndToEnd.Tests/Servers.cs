@@ -91,48 +91,7 @@ internal sealed class ServerSet : IDisposable
     }
 
     /// <summary>Starts nginx as a FastCGI client of <paramref name="appSocket"/>, configured as docs/deployment.md says.</summary>
-    public async Task<int> StartNginxAsync(string appSocket)
-    {
-        string nginx = Fixture.Program("nginx");
-        int port = FreePort();
-        string temp = Path("nginx");
-        System.IO.Directory.CreateDirectory(temp);
-        string errorLog = Path("nginx-error.log");
-        AddLogFile(errorLog);
-        string config = $$"""
-            {{(SampleFixture.IsRoot ? "user root;" : "")}}
-            worker_processes 1;
-            daemon off;
-            pid {{Path("nginx.pid")}};
-            error_log {{errorLog}} warn;
-            events { worker_connections 1024; }
-            http {
-              access_log off;
-              client_body_temp_path {{temp}}/body;
-              fastcgi_temp_path {{temp}}/fastcgi;
-              proxy_temp_path {{temp}}/proxy;
-              uwsgi_temp_path {{temp}}/uwsgi;
-              scgi_temp_path {{temp}}/scgi;
-              client_max_body_size 32m;
-              upstream hellofcgi {
-                server unix:{{appSocket}};
-                keepalive 32;
-              }
-              server {
-                listen 127.0.0.1:{{port}};
-                location / {
-                  include /etc/nginx/fastcgi_params;
-                  fastcgi_keep_conn on;
-                  fastcgi_pass hellofcgi;
-                }
-              }
-            }
-            """;
-        File.WriteAllText(Path("nginx.conf"), config);
-        ChildProcess process = Add(ChildProcess.Start("nginx", nginx, ["-c", Path("nginx.conf"), "-e", errorLog]));
-        await WaitForTcpPortAsync(port, process).ConfigureAwait(false);
-        return port;
-    }
+    public Task<int> StartNginxAsync(string appSocket) => NginxUpstream.StartNginxAsync(this, [appSocket], upstreamHeader: false);
 
     /// <summary>Starts Apache httpd (event MPM, mod_proxy_fcgi) from a minimal config of its own.</summary>
     public Task<int> StartApacheAsync(string appSocket) =>
