@@ -33,6 +33,7 @@ public sealed class FcgiRequest
     private int _pathStart;
     private int _pathLength;
     private CancellationToken _aborted;
+    private Range[] _routeValues = new Range[4];
 
     internal FcgiRequest()
     {
@@ -41,6 +42,12 @@ public sealed class FcgiRequest
 
     /// <summary>The FastCGI request id, unique among the requests active on its connection.</summary>
     public ushort RequestId { get; private set; }
+
+    /// <summary>
+    /// The handler the server routed the request to when its parameters were complete
+    /// (<see cref="IFcgiApplication.Match"/>); null before that, or when the application does not route.
+    /// </summary>
+    public FcgiEndpoint? Endpoint { get; internal set; }
 
     /// <summary>The role the web server asked for.</summary>
     public FcgiRole Role { get; private set; }
@@ -164,6 +171,21 @@ public sealed class FcgiRequest
         _contentLengthIndex >= 0 && Utf8Parser.TryParse(ValueAt(_contentLengthIndex), out long length, out int used) && used == ValueAt(_contentLengthIndex).Length && length >= 0
             ? length
             : null;
+
+    /// <summary>Records where the <paramref name="index"/>th route value lies in <see cref="Path"/>; see <see cref="FcgiBinding.SetRouteValue"/>.</summary>
+    internal void SetRouteValue(int index, Range range)
+    {
+        if (index >= _routeValues.Length)
+        {
+            // A route with more parameters than any before it: grown once per request object.
+            Array.Resize(ref _routeValues, Math.Max(index + 1, _routeValues.Length * 2));
+        }
+
+        _routeValues[index] = range;
+    }
+
+    /// <summary>The <paramref name="index"/>th route value, still percent-encoded.</summary>
+    internal ReadOnlySpan<byte> GetRouteValue(int index) => Path[_routeValues[index]];
 
     internal FcgiParam GetParamAt(int index)
     {
@@ -297,6 +319,7 @@ public sealed class FcgiRequest
         _pathStart = 0;
         _pathLength = 0;
         _aborted = default;
+        Endpoint = null;
         RequestId = 0;
         Role = default;
         KeepConnection = false;

@@ -18,4 +18,12 @@ namespace FastCgi.Aot;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class FcgiAuthorizerAttribute : Attribute
 {
+    /// <summary>
+    /// True when the handler may block its thread (synchronous database or file calls,
+    /// <c>Thread.Sleep</c>, waiting on a lock): it then runs on one of the server's worker threads
+    /// (<c>--blocking-threads</c>) instead of the connection's I/O thread, under the same limits,
+    /// timeout and abort. False by default: an ordinary handler runs inline on the I/O thread,
+    /// which is what makes a request cost a few microseconds, and must not block.
+    /// </summary>
+    public bool Blocking { get; set; }
 }

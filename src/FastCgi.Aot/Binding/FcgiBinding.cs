@@ -53,6 +53,25 @@ public static class FcgiBinding
         }
     }
 
+    /// <summary>
+    /// Records the <paramref name="index"/>th route value of the matched route as a range of the
+    /// request's <see cref="FcgiRequest.Path"/> (a segment, or for <c>{*rest}</c> everything after
+    /// its start), so that the binder reads it without matching the path again.
+    /// </summary>
+    public static void SetRouteValue(FcgiRequest request, int index, Range range)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        request.SetRouteValue(index, range);
+    }
+
+    /// <summary>The <paramref name="index"/>th route value recorded by <see cref="SetRouteValue"/>, still percent-encoded.</summary>
+    public static ReadOnlySpan<byte> GetRouteValue(FcgiRequest request, int index)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.GetRouteValue(index);
+    }
+
     /// <summary>True when <paramref name="method"/> is GET or HEAD: GET routes answer both.</summary>
     public static bool IsGetOrHead(ReadOnlySpan<byte> method) => method.SequenceEqual("GET"u8) || method.SequenceEqual("HEAD"u8);
 
