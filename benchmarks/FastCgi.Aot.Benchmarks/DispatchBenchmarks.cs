@@ -40,7 +40,7 @@ public class DispatchBenchmarks
     private static void Expect(FcgiInMemoryExchange exchange, int status, string? body)
     {
         Dispatch(exchange);
-        string actual = System.Text.Encoding.UTF8.GetString(exchange.Response.PendingBody);
+        string actual = System.Text.Encoding.UTF8.GetString(exchange.Response.GetBody());
         if (exchange.Response.StatusCode != status || (body is not null && actual != body) || actual.Length == 0)
         {
             throw new InvalidOperationException($"{exchange.Request.GetPathString()} answered {exchange.Response.StatusCode} '{actual}', not {status} '{body}'.");
@@ -64,7 +64,7 @@ public class DispatchBenchmarks
     {
         FcgiResponse response = exchange.Response;
         response.Clear();
-        response.Start(sink: null, suppressBody: false, streamThreshold: int.MaxValue);
+        response.Start(sink: null, requestId: 1, suppressBody: false, streamThreshold: int.MaxValue);
         FcgiApplication.HandleAsync(exchange.Request, response).GetAwaiter().GetResult();
         return response.BodyLength;
     }

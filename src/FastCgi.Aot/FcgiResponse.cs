@@ -7,27 +7,41 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
+using FastCgi.Aot.Http;
 using FastCgi.Aot.Internal;
+using FastCgi.Aot.Protocol;
 
 namespace FastCgi.Aot;
 
 /// <summary>The response a handler writes: a status, headers and a body, sent as a CGI response on FCGI_STDOUT.</summary>
 /// <remarks>
-/// A small response is buffered whole and sent as one write with an exact Content-Length, together
-/// with the end of the request. A response that outgrows the buffer (or is flushed) is streamed in
-/// records of at most 65,535 bytes, waiting for the socket; nothing is buffered without bound.
-/// Like the request, the object is reused: do not keep it after the handler completes.
+/// <para>A small response is buffered whole and sent as one write with an exact Content-Length,
+/// together with the end of the request. A response that outgrows the buffer (or is flushed) is
+/// streamed in records of at most 65,535 bytes, waiting for the socket; nothing is buffered
+/// without bound. The body is framed into FastCGI records as it is written, in the buffer it is
+/// sent from, so it is copied once on its way out.</para>
+/// <para>Headers are never doubled: Content-Type, Location and Content-Length are single values
+/// (the last one set wins), the status is set through <see cref="StatusCode"/> (a <c>Status</c>
+/// header is refused), and a Content-Length set by the handler is checked against the body it
+/// wrote. Other headers, Set-Cookie among them, may be added more than once.</para>
+/// <para>Like the request, the object is reused: do not keep it after the handler completes.</para>
 /// </remarks>
 public sealed class FcgiResponse : IBufferWriter<byte>
 {
+    // "Status: " + three digits + the longest reason phrase (about 31 bytes) + CRLF, rounded up.
+    private const int StatusLineMaxLength = 64;
+
     private GrowableBuffer _headers = new();
-    private GrowableBuffer _body = new();
-    private GrowableBuffer _stderr = new();
+    private FcgiStreamFramer _stdout = new();
+    private FcgiStreamFramer _stderr = new();
     private int _statusCode = 200;
     private string? _contentType;
+    private string? _location;
+    private long _declaredLength = -1;
     private bool _headersSent;
     private bool _suppressBody;
     private long _bodyBytesWritten;
+    private long _bytesSent;
     private volatile bool _discard;
     private IFcgiResponseSink? _sink;
     private int _streamThreshold = 32 * 1024;
@@ -68,6 +82,43 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         }
     }
 
+    /// <summary>The Location header, or null for none; setting it again replaces it.</summary>
+    public string? Location
+    {
+        get => _location;
+        set
+        {
+            ThrowIfHeadersSent();
+            if (value is not null)
+            {
+                FcgiResponseHeaders.Validate(value.AsSpan(), nameof(value));
+            }
+
+            _location = value;
+        }
+    }
+
+    /// <summary>
+    /// The Content-Length the handler promises, or null to let the server count the body (the
+    /// default, and the better choice). When set, the body written must have exactly this length:
+    /// a mismatch fails the request with 500 before anything is sent, or cuts the response off if
+    /// it was already streaming.
+    /// </summary>
+    public long? ContentLength
+    {
+        get => _declaredLength < 0 ? null : _declaredLength;
+        set
+        {
+            ThrowIfHeadersSent();
+            if (value is long length)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(length);
+            }
+
+            _declaredLength = value ?? -1;
+        }
+    }
+
     /// <summary>True once the headers have gone to the web server; status and headers are then fixed.</summary>
     public bool HasStarted => _headersSent;
 
@@ -80,7 +131,14 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     /// <summary>The body as a write-only stream. It must not be used after the handler completes.</summary>
     public Stream Body => _bodyStream ??= new ResponseBodyStream(this);
 
-    /// <summary>Adds a response header. Names and values may not contain CR, LF or NUL.</summary>
+    /// <summary>
+    /// Adds a response header. Names must be HTTP tokens; values may not contain CR, LF or NUL.
+    /// Content-Type, Location and Content-Length replace the value set before (see
+    /// <see cref="ContentType"/>, <see cref="Location"/>, <see cref="ContentLength"/>); a
+    /// <c>Status</c> header is refused: set <see cref="StatusCode"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name or value is not allowed.</exception>
+    /// <exception cref="InvalidOperationException">The headers were already sent.</exception>
     public void AddHeader(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -88,12 +146,25 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         AddHeader(name.AsSpan(), value.AsSpan());
     }
 
-    /// <summary>Adds a response header from characters.</summary>
+    /// <summary>Adds a response header from characters; see <see cref="AddHeader(string, string)"/>.</summary>
     public void AddHeader(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
     {
         ThrowIfHeadersSent();
         FcgiResponseHeaders.ValidateName(name);
         FcgiResponseHeaders.Validate(value, nameof(value));
+        switch (FcgiResponseHeaders.Classify(name))
+        {
+            case ResponseHeaderKind.ContentType:
+                _contentType = value.ToString();
+                return;
+            case ResponseHeaderKind.Location:
+                _location = value.ToString();
+                return;
+            case ResponseHeaderKind.ContentLength:
+                _declaredLength = FcgiResponseHeaders.ParseContentLength(value);
+                return;
+        }
+
         int max = Encoding.UTF8.GetMaxByteCount(name.Length + value.Length) + 4;
         Span<byte> line = _headers.GetSpan(max);
         int length = Encoding.UTF8.GetBytes(name, line);
@@ -104,12 +175,25 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         _headers.Advance(length + 2);
     }
 
-    /// <summary>Adds a response header from UTF-8 bytes.</summary>
+    /// <summary>Adds a response header from UTF-8 bytes; see <see cref="AddHeader(string, string)"/>.</summary>
     public void AddHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
     {
         ThrowIfHeadersSent();
         FcgiResponseHeaders.ValidateName(name);
         FcgiResponseHeaders.Validate(value, nameof(value));
+        switch (FcgiResponseHeaders.Classify(name))
+        {
+            case ResponseHeaderKind.ContentType:
+                _contentType = Encoding.UTF8.GetString(value);
+                return;
+            case ResponseHeaderKind.Location:
+                _location = Encoding.UTF8.GetString(value);
+                return;
+            case ResponseHeaderKind.ContentLength:
+                _declaredLength = FcgiResponseHeaders.ParseContentLength(value);
+                return;
+        }
+
         Span<byte> line = _headers.GetSpan(name.Length + value.Length + 4);
         name.CopyTo(line);
         ": "u8.CopyTo(line.Slice(name.Length));
@@ -119,24 +203,25 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     }
 
     /// <summary>
-    /// Appends bytes to the body. Synchronous writes only buffer: the handler runs on the socket's
-    /// event thread, where a blocking send would wait for the very thread it blocks. Write large
-    /// bodies with <see cref="WriteAsync"/>, which streams them with back-pressure from the socket.
-    /// The buffer is bounded by <see cref="Hosting.FcgiServerOptions.MaxResponseBufferBytes"/>
-    /// (32 MiB by default): past it the write throws <see cref="InvalidOperationException"/>.
+    /// Appends bytes to the body. On an I/O thread synchronous writes only buffer (a blocking send
+    /// there would wait for the very thread it blocks): write large bodies with
+    /// <see cref="WriteAsync"/>, which streams them with back-pressure from the socket. In a
+    /// handler marked <c>Blocking = true</c>, which runs on a worker thread, a synchronous write
+    /// that fills the buffer waits for the socket instead. The buffer is bounded by
+    /// <see cref="Hosting.FcgiServerOptions.MaxResponseBufferBytes"/> (32 MiB by default): past it
+    /// the write throws <see cref="InvalidOperationException"/>.
     /// </summary>
     public void Write(ReadOnlySpan<byte> data)
     {
-        _bodyBytesWritten += data.Length;
+        CountBody(data.Length);
         if (_discard || _suppressBody || data.IsEmpty)
         {
             return;
         }
 
-        if (!_body.TryAppend(data, _maxBuffered))
-        {
-            ThrowBufferFull();
-        }
+        PrepareBody(data.Length);
+        _stdout.Write(data);
+        FlushIfBlockingAndFull();
     }
 
     /// <summary>Appends text to the body as UTF-8.</summary>
@@ -175,21 +260,18 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     /// <summary>Appends bytes to the body, waiting for the socket when the response is streamed.</summary>
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        _bodyBytesWritten += data.Length;
+        CountBody(data.Length);
         if (_discard || _suppressBody || data.IsEmpty)
         {
             return default;
         }
 
-        if (!_body.TryAppend(data.Span, _maxBuffered))
-        {
-            ThrowBufferFull();
-        }
-
-        return _body.Length >= _streamThreshold && _sink is not null ? _sink.FlushAsync(this, cancellationToken) : default;
+        PrepareBody(data.Length);
+        _stdout.Write(data.Span);
+        return _stdout.Length >= _streamThreshold && _sink is not null ? _sink.FlushAsync(this, cancellationToken) : default;
     }
 
-    /// <summary>Sends the headers and what the body holds so far; the response is then streamed and carries no Content-Length.</summary>
+    /// <summary>Sends the headers and what the body holds so far; the response is then streamed and carries no Content-Length (unless <see cref="ContentLength"/> was set).</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) =>
         _discard || _sink is null ? default : _sink.FlushAsync(this, cancellationToken);
 
@@ -209,27 +291,28 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             return;
         }
 
-        Span<byte> destination = _stderr.GetSpan(max);
-        int length = Encoding.UTF8.GetBytes(message, destination);
-        destination[length] = (byte)'\n';
-        _stderr.Advance(length + 1);
+        byte[]? rented = null;
+        Span<byte> line = max <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        int length = Encoding.UTF8.GetBytes(message, line);
+        line[length] = (byte)'\n';
+        _stderr.Write(line.Slice(0, length + 1));
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <inheritdoc />
     public void Advance(int count)
     {
-        _bodyBytesWritten += count;
+        CountBody(count);
         if (_discard || _suppressBody)
         {
             return;
         }
 
-        if ((long)_body.Length + count > _maxBuffered)
-        {
-            ThrowBufferFull();
-        }
-
-        _body.Advance(count);
+        _stdout.Advance(count);
+        FlushIfBlockingAndFull();
     }
 
     /// <inheritdoc />
@@ -240,16 +323,21 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             return ScratchMemory(sizeHint);
         }
 
-        if ((long)_body.Length + Math.Max(sizeHint, 1) > _maxBuffered)
-        {
-            ThrowBufferFull();
-        }
-
-        return _body.GetMemory(sizeHint);
+        PrepareBody(Math.Max(sizeHint, 1));
+        return _stdout.GetMemory(sizeHint);
     }
 
     /// <inheritdoc />
-    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        if (_discard || _suppressBody)
+        {
+            return ScratchMemory(sizeHint).Span;
+        }
+
+        PrepareBody(Math.Max(sizeHint, 1));
+        return _stdout.GetSpan(sizeHint);
+    }
 
     // Bodies that are not kept (HEAD, aborted) are still counted, for Content-Length: serializers
     // get a throwaway buffer, shared because nothing reads it.
@@ -280,43 +368,61 @@ public sealed class FcgiResponse : IBufferWriter<byte>
 
     internal bool HeadersSent => _headersSent;
 
-    internal ReadOnlySpan<byte> PendingBody => _body.WrittenSpan;
+    /// <summary>The STDOUT content bytes handed to the web server so far: header block and body.</summary>
+    internal long BytesSent => _bytesSent;
 
-    internal ReadOnlySpan<byte> PendingStderr => _stderr.WrittenSpan;
+    /// <summary>The body, framed as STDOUT records; the connection sends from here.</summary>
+    internal ref FcgiStreamFramer Stdout => ref _stdout;
 
-    internal void Start(IFcgiResponseSink? sink, bool suppressBody, int streamThreshold)
+    /// <summary>The STDERR stream, framed.</summary>
+    internal ref FcgiStreamFramer Stderr => ref _stderr;
+
+    /// <summary>The STDOUT content buffered and not sent yet (for the stream threshold and the buffer limit).</summary>
+    internal int Buffered => _stdout.Length - _stdout.Front;
+
+    /// <summary>True when a Content-Length the handler set does not match the body it wrote: the request fails.</summary>
+    internal bool ContentLengthMismatch =>
+        _declaredLength >= 0 && _declaredLength != _bodyBytesWritten && !(_suppressBody && _bodyBytesWritten == 0);
+
+    internal void Start(IFcgiResponseSink? sink, ushort requestId, bool suppressBody, int streamThreshold)
     {
         _sink = sink;
         _suppressBody = suppressBody;
         _streamThreshold = streamThreshold;
+        _stdout.Reset(FastCgi.Aot.Protocol.FcgiRecordType.Stdout, requestId);
+        _stderr.Reset(FastCgi.Aot.Protocol.FcgiRecordType.Stderr, requestId);
     }
 
     /// <summary>Drops all further output: the request was aborted or timed out.</summary>
     internal void Discard() => _discard = true;
 
-    internal void ClearPendingBody() => _body.Reset();
-
-    internal void ClearPendingStderr() => _stderr.Reset();
-
     internal void MarkHeadersSent() => _headersSent = true;
+
+    internal void AddBytesSent(long count) => _bytesSent += count;
 
     /// <summary>Forgets status, headers and body, as for a fresh response; used to replace a failed handler's output with an error.</summary>
     internal void ResetForError()
     {
         _headers.Reset();
-        _body.Reset();
+        _stdout.Consume();
         _statusCode = 200;
         _contentType = null;
+        _location = null;
+        _declaredLength = -1;
         _bodyBytesWritten = 0;
     }
 
     /// <summary>An upper bound of the CGI header block's length.</summary>
     internal int MaxHeaderBlockLength =>
-        64 + (_contentType is null ? 24 : Encoding.UTF8.GetMaxByteCount(_contentType.Length)) + _headers.Length + 40;
+        StatusLineMaxLength +
+        (_contentType is null ? 40 : 20 + Encoding.UTF8.GetMaxByteCount(_contentType.Length)) +
+        (_location is null ? 0 : 16 + Encoding.UTF8.GetMaxByteCount(_location.Length)) +
+        _headers.Length + 40;
 
     /// <summary>
-    /// Writes the CGI header block: <c>Status</c>, <c>Content-Type</c>, the handler's headers, and
-    /// <c>Content-Length</c> when the whole body is known (<paramref name="complete"/>), then the blank line.
+    /// Writes the CGI header block: <c>Status</c>, <c>Content-Type</c>, <c>Location</c>, the
+    /// handler's headers, and <c>Content-Length</c> when the whole body is known
+    /// (<paramref name="complete"/>) or the handler set it, then the blank line.
     /// </summary>
     internal int WriteHeaderBlock(Span<byte> destination, bool complete)
     {
@@ -344,11 +450,19 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             Append(destination, ref position, "\r\n"u8);
         }
 
+        if (_location is not null)
+        {
+            Append(destination, ref position, "Location: "u8);
+            position += Encoding.UTF8.GetBytes(_location, destination.Slice(position));
+            Append(destination, ref position, "\r\n"u8);
+        }
+
         Append(destination, ref position, _headers.WrittenSpan);
-        if (complete && !HttpStatus.HasNoBody(_statusCode))
+        long length = _declaredLength >= 0 ? _declaredLength : complete ? _bodyBytesWritten : -1;
+        if (length >= 0 && !HttpStatus.HasNoBody(_statusCode))
         {
             Append(destination, ref position, "Content-Length: "u8);
-            Utf8Formatter.TryFormat(_bodyBytesWritten, destination.Slice(position), out written);
+            Utf8Formatter.TryFormat(length, destination.Slice(position), out written);
             position += written;
             Append(destination, ref position, "\r\n"u8);
         }
@@ -357,16 +471,35 @@ public sealed class FcgiResponse : IBufferWriter<byte>
         return position;
     }
 
+    /// <summary>The body written so far, unframed: for answers that never meet a socket (CGI mode, in-memory tests).</summary>
+    internal byte[] GetBody()
+    {
+        var body = new ArrayBufferWriter<byte>();
+        _stdout.CopyContentTo(body);
+        return body.WrittenSpan.ToArray();
+    }
+
+    /// <summary>What was written to STDERR, unframed.</summary>
+    internal byte[] GetStderr()
+    {
+        var stderr = new ArrayBufferWriter<byte>();
+        _stderr.CopyContentTo(stderr);
+        return stderr.WrittenSpan.ToArray();
+    }
+
     internal void Clear()
     {
         _headers.Reset();
-        _body.Reset();
-        _stderr.Reset();
+        _stdout.Reset(FastCgi.Aot.Protocol.FcgiRecordType.Stdout, 0);
+        _stderr.Reset(FastCgi.Aot.Protocol.FcgiRecordType.Stderr, 0);
         _statusCode = 200;
         _contentType = null;
+        _location = null;
+        _declaredLength = -1;
         _headersSent = false;
         _suppressBody = false;
         _bodyBytesWritten = 0;
+        _bytesSent = 0;
         _discard = false;
         _sink = null;
     }
@@ -375,8 +508,49 @@ public sealed class FcgiResponse : IBufferWriter<byte>
     {
         Clear();
         _headers.Release();
-        _body.Release();
+        _stdout.Release();
         _stderr.Release();
+    }
+
+    /// <summary>Counts body bytes (for Content-Length) and holds the handler to a Content-Length it promised once streaming.</summary>
+    private void CountBody(int count)
+    {
+        _bodyBytesWritten += count;
+        if (_declaredLength >= 0 && _headersSent && _bodyBytesWritten > _declaredLength)
+        {
+            throw new InvalidOperationException(
+                $"The response body is longer than the Content-Length of {_declaredLength} the handler set.");
+        }
+    }
+
+    /// <summary>Before body bytes are framed: leaves room at the front for the header block, and checks the buffer limit.</summary>
+    private void PrepareBody(int count)
+    {
+        if (_stdout.Length == 0 && !_headersSent)
+        {
+            // The header block is written last (its Content-Length counts the body) but sent
+            // first: keep room for it before the body, so that the answer is one send. Headers
+            // added after the first write may outgrow it; the block then goes in a send of its own.
+            _stdout.ReserveFront(FcgiResponseHeaders.FrontReserve(MaxHeaderBlockLength));
+        }
+
+        if ((long)Buffered + count > _maxBuffered)
+        {
+            ThrowBufferFull();
+        }
+    }
+
+    /// <summary>A handler on a worker thread waits for the socket instead of buffering past the stream threshold.</summary>
+    private void FlushIfBlockingAndFull()
+    {
+        if (_sink is not null && Buffered >= _streamThreshold && Connections.BlockingWorkerPool.IsWorkerThread)
+        {
+            ValueTask flush = _sink.FlushAsync(this, CancellationToken.None);
+            if (!flush.IsCompletedSuccessfully)
+            {
+                flush.AsTask().GetAwaiter().GetResult();
+            }
+        }
     }
 
     private static void Append(Span<byte> destination, ref int position, ReadOnlySpan<byte> value)

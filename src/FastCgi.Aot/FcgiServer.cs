@@ -108,16 +108,6 @@ public static class FcgiServer
         await server.StopAsync().ConfigureAwait(false);
     }
 
-    internal static void RunSynchronously(ValueTask task)
-    {
-        if (task.IsCompletedSuccessfully)
-        {
-            return;
-        }
-
-        task.AsTask().GetAwaiter().GetResult();
-    }
-
     private static FcgiServerInstance Start<TApplication>(FcgiServerOptions options, out string description)
         where TApplication : IFcgiApplication
     {

@@ -44,7 +44,7 @@ public sealed class AllocationTests
     private static void Dispatch(Func<FcgiRequest, FcgiResponse, ValueTask> handle, FcgiInMemoryExchange exchange)
     {
         exchange.Response.Clear();
-        exchange.Response.Start(sink: null, suppressBody: false, streamThreshold: int.MaxValue);
+        exchange.Response.Start(sink: null, requestId: 1, suppressBody: false, streamThreshold: int.MaxValue);
         ValueTask task = handle(exchange.Request, exchange.Response);
         Assert.True(task.IsCompletedSuccessfully);
     }

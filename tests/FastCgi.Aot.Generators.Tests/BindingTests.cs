@@ -42,7 +42,7 @@ public sealed class BindingTests(SampleAppFixture fixture) : IClassFixture<Sampl
         string uri = System.Text.RegularExpressions.Regex.Replace(AllTypes, "([?&])" + name + "=[^&]*", "$1") + "&" + name + "=" + value;
         CgiResponse response = await Server.SendAsync("GET", uri);
         Assert.Equal(400, response.Status);
-        Assert.Equal($"Parameter '{name}' has an invalid value.", response.Body);
+        Assert.Equal($"Parameter '{name}' has an invalid value.\n", response.Body);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class BindingTests(SampleAppFixture fixture) : IClassFixture<Sampl
     {
         CgiResponse response = await Server.SendAsync("GET", "/add?a=&b=2");
         Assert.Equal(400, response.Status);
-        Assert.Equal("Required parameter 'a' is missing.", response.Body);
+        Assert.Equal("Required parameter 'a' is missing.\n", response.Body);
     }
 
     [Fact]
@@ -78,6 +78,6 @@ public sealed class BindingTests(SampleAppFixture fixture) : IClassFixture<Sampl
 
         CgiResponse missing = await Server.SendAsync("GET", "/who");
         Assert.Equal(400, missing.Status);
-        Assert.Equal("Required parameter 'address' is missing.", missing.Body);
+        Assert.Equal("Required parameter 'address' is missing.\n", missing.Body);
     }
 }

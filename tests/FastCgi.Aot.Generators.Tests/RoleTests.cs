@@ -56,7 +56,7 @@ public sealed class RoleTests(RolesAppFixture fixture) : IClassFixture<RolesAppF
 
         CgiResponse missing = await Server.SendAsync("GET", "/page.html", role: FcgiRole.Filter, data: "abc"u8.ToArray());
         Assert.Equal(400, missing.Status);
-        Assert.Equal("Required parameter 'length' is missing.", missing.Body);
+        Assert.Equal("Required parameter 'length' is missing.\n", missing.Body);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks;
+using FastCgi.Aot.Http;
 
 namespace FastCgi.Aot;
 
@@ -322,7 +323,7 @@ public static class FcgiBinding
         WriteError(response, 400, $"Parameter '{parameterName}' has an invalid value.");
 
     /// <summary>404 Not Found: no route matches the path, or the handler returned null.</summary>
-    public static ValueTask WriteNotFound(FcgiResponse response) => WriteError(response, 404, "Not Found");
+    public static ValueTask WriteNotFound(FcgiResponse response) => WriteError(response, 404, message: null);
 
     /// <summary>404 Not Found, as a method to call after an asynchronous handler returned null.</summary>
     public static void SetNotFound(FcgiResponse response) => WriteNotFound(response);
@@ -331,16 +332,15 @@ public static class FcgiBinding
     public static ValueTask WriteMethodNotAllowed(FcgiResponse response, string allow)
     {
         ArgumentNullException.ThrowIfNull(response);
-        response.AddHeader("Allow", allow);
-        return WriteError(response, 405, "Method Not Allowed");
+        ArgumentNullException.ThrowIfNull(allow);
+        ServerAnswers.WriteMethodNotAllowed(response, allow);
+        return default;
     }
 
-    private static ValueTask WriteError(FcgiResponse response, int statusCode, string message)
+    private static ValueTask WriteError(FcgiResponse response, int statusCode, string? message)
     {
         ArgumentNullException.ThrowIfNull(response);
-        response.StatusCode = statusCode;
-        response.ContentType = TextPlain;
-        response.Write(message);
+        ServerAnswers.Write(response, statusCode, message);
         return default;
     }
 

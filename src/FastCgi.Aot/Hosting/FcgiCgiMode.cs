@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.IO;
+using FastCgi.Aot.Http;
 using FastCgi.Aot.Internal;
 
 namespace FastCgi.Aot.Hosting;
@@ -41,12 +42,13 @@ internal static class FcgiCgiMode
         long contentLength = 0;
         if (!string.IsNullOrEmpty(declared) && (!long.TryParse(declared, out contentLength) || contentLength < 0))
         {
-            return WriteError(output, 400, "Bad CONTENT_LENGTH.\n");
+            return WriteError(output, 400, "Bad CONTENT_LENGTH.");
         }
 
-        if (contentLength > options.MaxBodyBytes)
+        var exchange = new FcgiInMemoryExchange(parameters);
+        if (contentLength > exchange.BodyLimit<TApp>(options.MaxBodyBytes))
         {
-            return WriteError(output, 413, "Request body too large.\n");
+            return WriteError(output, 413, message: null);
         }
 
         // RFC 3875 §4.2: read no more than CONTENT_LENGTH bytes of the body.
@@ -63,28 +65,17 @@ internal static class FcgiCgiMode
             read += n;
         }
 
-        var exchange = new FcgiInMemoryExchange(parameters, body.AsSpan(0, read));
-        try
-        {
-            FcgiServer.RunSynchronously(TApp.HandleAsync(exchange.Request, exchange.Response));
-        }
-        catch (Exception exception)
-        {
-            error.WriteLine($"fastcgi: unhandled exception in {exchange.Request.GetMethodString()} {exchange.Request.GetPathString()}: {exception}");
-            return WriteError(output, 500, "Internal Server Error\n");
-        }
-
+        exchange.Request.TryAppendBody(body.AsSpan(0, read), int.MaxValue);
+        exchange.RunAsync<TApp>(options.MaxBodyBytes, error).GetAwaiter().GetResult();
         output.Write(exchange.RenderResponse());
         output.Flush();
         return 0;
     }
 
-    private static int WriteError(Stream output, int status, string message)
+    private static int WriteError(Stream output, int status, string? message)
     {
         var exchange = new FcgiInMemoryExchange([]);
-        exchange.Response.StatusCode = status;
-        exchange.Response.ContentType = "text/plain; charset=utf-8";
-        exchange.Response.Write(message);
+        ServerAnswers.Write(exchange.Response, status, message);
         output.Write(exchange.RenderResponse());
         output.Flush();
         return 0;

@@ -37,6 +37,13 @@ internal static class FcgiCommandLine
                                          write throws and the request gets 500 (default 33554432)
           --backlog N                    listen backlog (default 1024)
 
+        Handlers:
+          --blocking-threads N           worker threads for handlers marked Blocking = true
+                                         (default 4 per core, at least 8; started on demand)
+          --blocking-queue N             requests waiting for a worker; past it 503 (default 256)
+          --io-stall-warning MS          log a handler that holds an I/O thread this long, once per
+                                         request, with what to do about it (default 200; 0 = off)
+
         Operations (off unless given):
           --status-path PATH             answer PATH with the server's counters, as text, or as
                                          JSON with ?json or ?format=json (as PHP-FPM pm.status_path)
@@ -131,6 +138,16 @@ internal static class FcgiCommandLine
                     break;
                 case "--shutdown-timeout":
                     options.ShutdownTimeout = ParseSeconds(name, Value(), allowZero: true);
+                    break;
+                case "--blocking-threads":
+                    options.BlockingThreads = ParseCount(name, Value(), max: 4096);
+                    break;
+                case "--blocking-queue":
+                    options.BlockingQueueLength = ParseCount(name, Value());
+                    break;
+                case "--io-stall-warning":
+                    int milliseconds = ParseCount(name, Value(), min: 0);
+                    options.IoStallWarning = milliseconds == 0 ? null : TimeSpan.FromMilliseconds(milliseconds);
                     break;
                 case "--io-engine":
                     options.IoEngine = Value() switch

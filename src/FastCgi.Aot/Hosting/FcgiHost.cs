@@ -4,7 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using FastCgi.Aot.Hosting.Io;
+using FastCgi.Aot.Connections;
+using FastCgi.Aot.Transport;
 
 namespace FastCgi.Aot.Hosting;
 
@@ -182,7 +183,14 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
             shortest = Math.Min(shortest, slow.TotalMilliseconds);
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(shortest / 4, 20, 1000)));
+        // The I/O-thread watchdog needs two looks per threshold to name a stall within it.
+        double period = Math.Clamp(shortest / 4, 20, 1000);
+        if (options.IoStallWarning is { } stall)
+        {
+            period = Math.Min(period, Math.Max(20, stall.TotalMilliseconds / 2));
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(period));
         try
         {
             while (await timer.WaitForNextTickAsync(_timerStop.Token).ConfigureAwait(false))

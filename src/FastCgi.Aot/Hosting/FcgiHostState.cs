@@ -2,17 +2,27 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using FastCgi.Aot.Connections;
 
 namespace FastCgi.Aot.Hosting;
 
 /// <summary>What every connection of one server shares: options, the context pool, counters, the log and the connection list.</summary>
-internal sealed class FcgiHostState(FcgiServerOptions options)
+internal sealed class FcgiHostState
 {
     private readonly object _connectionsLock = new();
     private readonly HashSet<IFcgiConnection> _connections = [];
     private readonly object _logLock = new();
 
-    public FcgiServerOptions Options { get; } = options;
+    public FcgiHostState(FcgiServerOptions options)
+    {
+        Options = options;
+        Workers = new BlockingWorkerPool(options.BlockingThreads, options.BlockingQueueLength, LogError);
+    }
+
+    public FcgiServerOptions Options { get; }
+
+    /// <summary>The worker threads of <c>Blocking</c> handlers; no thread starts until one is needed.</summary>
+    public BlockingWorkerPool Workers { get; }
 
     /// <summary>When the server started, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
     public long StartedAt { get; } = Environment.TickCount64;

@@ -101,6 +101,28 @@ public sealed class FcgiServerOptions
     public TimeSpan? SlowRequestThreshold { get; set; }
 
     /// <summary>
+    /// The most worker threads that run handlers marked <c>Blocking = true</c>
+    /// (<c>--blocking-threads</c>). Threads start when work needs them and then stay. The default,
+    /// four per core and at least 8, lets several blocking calls (a database, the file system)
+    /// wait at once on a small host.
+    /// </summary>
+    public int BlockingThreads { get; set; } = Math.Max(8, 4 * Environment.ProcessorCount);
+
+    /// <summary>
+    /// The most requests that wait for a blocking worker (<c>--blocking-queue</c>); one more is
+    /// answered 503 with <c>Retry-After</c>. Their wait counts toward <see cref="RequestTimeout"/>.
+    /// </summary>
+    public int BlockingQueueLength { get; set; } = 256;
+
+    /// <summary>
+    /// How long a handler may hold an I/O thread before the server logs, once per request, which
+    /// handler did and what to do about it (<c>--io-stall-warning</c>, in milliseconds); null
+    /// turns the warning off. 200 ms by default: far above any handler that does not block, far
+    /// below what a user notices as a stall.
+    /// </summary>
+    public TimeSpan? IoStallWarning { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
     /// How connections' sockets are driven (<c>--io-engine</c>). <see cref="FcgiIoEngine.Epoll"/>, the
     /// default on Linux, is the server's own epoll loop; <see cref="FcgiIoEngine.Sockets"/> is
     /// System.Net.Sockets, the default elsewhere.
@@ -125,6 +147,8 @@ public sealed class FcgiServerOptions
         Positive(ReceiveBufferSize, nameof(ReceiveBufferSize));
         Positive(ResponseBufferSize, nameof(ResponseBufferSize));
         Positive(MaxResponseBufferBytes, nameof(MaxResponseBufferBytes));
+        Positive(BlockingThreads, nameof(BlockingThreads));
+        Positive(BlockingQueueLength, nameof(BlockingQueueLength));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
         PositiveTime(IdleTimeout, nameof(IdleTimeout));
         PositiveTime(ReadTimeout, nameof(ReadTimeout));
@@ -133,6 +157,11 @@ public sealed class FcgiServerOptions
         if (SlowRequestThreshold is { } slow)
         {
             PositiveTime(slow, nameof(SlowRequestThreshold));
+        }
+
+        if (IoStallWarning is { } stall)
+        {
+            PositiveTime(stall, nameof(IoStallWarning));
         }
 
         if (IoEngine == FcgiIoEngine.Epoll && !OperatingSystem.IsLinux())

@@ -17,6 +17,7 @@ public sealed class FcgiServerStatistics
     internal long _refusedParamsTooLarge;
     internal long _protocolErrors;
     internal long _slowRequests;
+    internal long _ioStalls;
 
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
@@ -53,4 +54,7 @@ public sealed class FcgiServerStatistics
 
     /// <summary>Requests that ran past <see cref="FcgiServerOptions.SlowRequestThreshold"/> and were logged; 0 when the log is off.</summary>
     public long SlowRequests => Volatile.Read(ref _slowRequests);
+
+    /// <summary>Requests whose handler held an I/O thread past <see cref="FcgiServerOptions.IoStallWarning"/> and were logged.</summary>
+    public long IoStalls => Volatile.Read(ref _ioStalls);
 }

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
+using FastCgi.Aot.Http;
 using FastCgi.Aot.Protocol;
 
 namespace FastCgi.Aot.Internal;
@@ -37,19 +40,82 @@ internal sealed class FcgiInMemoryExchange
         Request.TryAppendBody(body, int.MaxValue);
         Request.TryAppendData(data, int.MaxValue);
         Request.Start(1, role, keepConnection: false, aborted);
-        Response.Start(sink: null, suppressBody: Request.Method.SequenceEqual("HEAD"u8), streamThreshold: int.MaxValue);
+        Response.Start(sink: null, requestId: 1, suppressBody: Request.Method.SequenceEqual("HEAD"u8), streamThreshold: int.MaxValue);
     }
 
     public FcgiRequest Request { get; } = new();
 
     public FcgiResponse Response { get; } = new();
 
+    /// <summary>The request's body limit: its endpoint's (matching it first), or <paramref name="maxBodyBytes"/>.</summary>
+    public long BodyLimit<TApp>(long maxBodyBytes)
+        where TApp : IFcgiApplication
+    {
+        Request.Endpoint ??= TApp.Match(Request);
+        return Request.Endpoint is { MaxBodyBytes: >= 0 } endpoint ? endpoint.MaxBodyBytes : maxBodyBytes;
+    }
+
+    /// <summary>
+    /// Runs the request through <typeparamref name="TApp"/> as a connection does, without one: the
+    /// endpoint first (its body limit answered with 413), then the handler, a failure answered
+    /// with 500 (or, after the body started, reported as cut off), then the after hook.
+    /// </summary>
+    /// <param name="maxBodyBytes">The server's body limit, for endpoints without their own.</param>
+    /// <param name="log">Where a handler's failure is logged.</param>
+    /// <returns>How the request ended.</returns>
+    public async Task<FcgiRequestOutcome> RunAsync<TApp>(long maxBodyBytes, TextWriter log)
+        where TApp : IFcgiApplication
+    {
+        long began = System.Diagnostics.Stopwatch.GetTimestamp();
+        FcgiRequestOutcome outcome = FcgiRequestOutcome.Completed;
+        long limit = BodyLimit<TApp>(maxBodyBytes);
+        if (Request.Body.Length > limit || Request.Data.Length > limit || Request.ContentLength > limit)
+        {
+            ServerAnswers.Write(Response, 413);
+        }
+        else
+        {
+            try
+            {
+                await TApp.HandleAsync(Request, Response).ConfigureAwait(false);
+                if (Response.ContentLengthMismatch)
+                {
+                    throw new InvalidOperationException($"The handler set Content-Length: {Response.ContentLength} but wrote {Response.BodyLength} body bytes.");
+                }
+            }
+            catch (Exception exception) when (!(exception is OperationCanceledException && Request.Aborted.IsCancellationRequested))
+            {
+                string message = $"fastcgi: unhandled exception in {Request.GetMethodString()} {Request.GetPathString()}: {exception}";
+                log.WriteLine(message);
+                if (Response.HasStarted)
+                {
+                    outcome = FcgiRequestOutcome.Truncated;
+                }
+                else
+                {
+                    Response.ResetForError();
+                    ServerAnswers.Write(Response, 500);
+                    Response.WriteError(message);
+                }
+            }
+        }
+
+        if (TApp.ObservesCompletedRequests)
+        {
+            long bytes = RenderResponse().Length;
+            var summary = new FcgiRequestSummary(Response.StatusCode, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(began), bytes, Request.Endpoint);
+            TApp.OnRequestCompleted(Request, in summary);
+        }
+
+        return outcome;
+    }
+
     /// <summary>The CGI response as the web server would receive it on FCGI_STDOUT: the header block, then the body.</summary>
     public byte[] RenderResponse()
     {
         byte[] headers = new byte[Response.MaxHeaderBlockLength];
         int headerLength = Response.WriteHeaderBlock(headers, complete: true);
-        ReadOnlySpan<byte> body = Response.PendingBody;
+        byte[] body = Response.GetBody();
         byte[] result = new byte[headerLength + body.Length];
         headers.AsSpan(0, headerLength).CopyTo(result);
         body.CopyTo(result.AsSpan(headerLength));

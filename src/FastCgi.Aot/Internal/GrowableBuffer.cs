@@ -28,6 +28,12 @@ internal struct GrowableBuffer
 
     public readonly ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _length);
 
+    /// <summary>The written bytes, writable in place (to fill a slot reserved earlier).</summary>
+    public readonly Span<byte> WrittenSpanForUpdate => _array.AsSpan(0, _length);
+
+    /// <summary>The allocated capacity: what the buffer holds on to.</summary>
+    public readonly int Capacity => _array.Length;
+
     /// <summary>Appends <paramref name="data"/>; false, appending nothing, when the total would pass <paramref name="limit"/>.</summary>
     public bool TryAppend(ReadOnlySpan<byte> data, int limit)
     {
@@ -63,6 +69,17 @@ internal struct GrowableBuffer
         }
 
         _length += count;
+    }
+
+    /// <summary>Forgets the bytes after the first <paramref name="length"/>.</summary>
+    public void Truncate(int length)
+    {
+        if ((uint)length > (uint)_length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length));
+        }
+
+        _length = length;
     }
 
     /// <summary>Forgets the content; keeps a small array for the next request, returns a large one.</summary>

@@ -30,7 +30,7 @@ public sealed class ProtocolTests
         {
             o.MaxConnections = 7;
             o.MaxRequests = 70;
-            o.MaxRequestsPerConnection = 5;
+            o.MaxRequestsPerConnection = 50;
         });
         using FcgiTestClient client = server.Connect();
 
@@ -41,8 +41,42 @@ public sealed class ProtocolTests
         Dictionary<string, string> values = DecodePairs(record.Content);
         Assert.Equal(3, values.Count);
         Assert.Equal("7", values["FCGI_MAX_CONNS"]);
-        Assert.Equal("70", values["FCGI_MAX_REQS"]);
+        Assert.Equal("50", values["FCGI_MAX_REQS"]);
         Assert.Equal("1", values["FCGI_MPXS_CONNS"]);
+    }
+
+    [Fact]
+    public async Task GetValuesAnnouncesWhatOneConnectionAcceptsAsMaxReqs()
+    {
+        // HAProxy (mpxs-conns) takes FCGI_MAX_REQS as its limit of streams per connection:
+        // announcing the process-wide 4096 would let it send requests the connection refuses.
+        await using TestServer server = TestServer.Start(o =>
+        {
+            o.MaxRequests = 4096;
+            o.MaxRequestsPerConnection = 16;
+        });
+        using FcgiTestClient client = server.Connect();
+
+        client.GetValues("FCGI_MAX_REQS");
+        Dictionary<string, string> values = DecodePairs(client.ReadManagementRecord().Content);
+
+        Assert.Equal("16", values["FCGI_MAX_REQS"]);
+    }
+
+    [Fact]
+    public async Task GetValuesMaxReqsNeverExceedsTheProcessWideLimit()
+    {
+        await using TestServer server = TestServer.Start(o =>
+        {
+            o.MaxRequests = 3;
+            o.MaxRequestsPerConnection = 16;
+        });
+        using FcgiTestClient client = server.Connect();
+
+        client.GetValues("FCGI_MAX_REQS");
+        Dictionary<string, string> values = DecodePairs(client.ReadManagementRecord().Content);
+
+        Assert.Equal("3", values["FCGI_MAX_REQS"]);
     }
 
     [Fact]

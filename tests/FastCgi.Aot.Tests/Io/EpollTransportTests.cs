@@ -3,7 +3,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using FastCgi.Aot.Hosting.Io;
+using FastCgi.Aot.Transport;
 using FastCgi.Aot.Tests.Hosting;
 
 namespace FastCgi.Aot.Tests.Io;

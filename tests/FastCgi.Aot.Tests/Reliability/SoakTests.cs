@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using FastCgi.Aot.Connections;
 using FastCgi.Aot.Hosting;
 using FastCgi.Aot.Protocol;
 using FastCgi.Aot.Tests.Hosting;

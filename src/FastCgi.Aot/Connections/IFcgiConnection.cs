@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 
-namespace FastCgi.Aot.Hosting;
+namespace FastCgi.Aot.Connections;
 
 /// <summary>What the host does with a connection regardless of its application type.</summary>
 internal interface IFcgiConnection

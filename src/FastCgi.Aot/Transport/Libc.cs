@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace FastCgi.Aot.Hosting.Io;
+namespace FastCgi.Aot.Transport;
 
 /// <summary>
 /// The Linux system calls the epoll transport makes. The FastCgi.Aot build targets link libc

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 
-namespace FastCgi.Aot.Hosting;
+namespace FastCgi.Aot.Connections;
 
 /// <summary>
 /// Reuses request contexts, and with them their buffers, so that steady-state requests allocate

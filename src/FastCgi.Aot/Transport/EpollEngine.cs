@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace FastCgi.Aot.Hosting.Io;
+namespace FastCgi.Aot.Transport;
 
 /// <summary>
 /// One epoll instance and the thread that waits on it. Connections are spread over one engine per

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
-namespace FastCgi.Aot.Hosting.Io;
+namespace FastCgi.Aot.Transport;
 
 /// <summary>
 /// A connection's socket driven by an <see cref="EpollEngine"/>: receives and sends are

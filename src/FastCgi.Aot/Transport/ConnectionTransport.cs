@@ -2,10 +2,10 @@ using System;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 
-namespace FastCgi.Aot.Hosting.Io;
+namespace FastCgi.Aot.Transport;
 
 /// <summary>
-/// The byte stream under one FastCGI connection: what <see cref="FcgiConnection{TApp}"/> needs
+/// The byte stream under one FastCGI connection: what <see cref="Connections.FcgiConnection{TApp}"/> needs
 /// from a socket, and nothing else. Failures surface as <see cref="SocketException"/> (the peer
 /// reset or went away) or <see cref="ObjectDisposedException"/> (closed by this side).
 /// </summary>
