@@ -33,7 +33,6 @@ internal sealed class BlockingWorkerPool
     private readonly object _startLock = new();
     private readonly Action<string> _logError;
     private int _threads;
-    private int _idle;
     private int _queued;
     private int _busy;
     private long _rejected;
@@ -75,12 +74,16 @@ internal sealed class BlockingWorkerPool
         }
 
         _queue.Enqueue((work, context));
-        if (Volatile.Read(ref _idle) == 0)
+        _signal.Release();
+
+        // One signal per queued request, so no wake-up is lost; a thread more when the threads
+        // not running a handler are fewer than the requests waiting. Two callers may both see
+        // the shortfall and start one each: a spare thread, within the bound, is harmless.
+        if (Volatile.Read(ref _threads) - Volatile.Read(ref _busy) < Volatile.Read(ref _queued))
         {
             StartThreadIfBelowBound();
         }
 
-        _signal.Release();
         return true;
     }
 
@@ -108,16 +111,14 @@ internal sealed class BlockingWorkerPool
         t_isWorker = true;
         while (true)
         {
-            Interlocked.Increment(ref _idle);
             _signal.Wait();
-            Interlocked.Decrement(ref _idle);
             if (!_queue.TryDequeue(out (IBlockingWork Work, RequestContext Context) item))
             {
                 continue;
             }
 
-            Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _busy);
+            Interlocked.Decrement(ref _queued);
             try
             {
                 item.Work.RunOnWorker(item.Context);

@@ -73,6 +73,9 @@ internal sealed class RequestContext : IFcgiResponseSink
 
     public ushort RequestId => Request.RequestId;
 
+    /// <summary>True while the context sits in the pool; guards against returning it twice.</summary>
+    public bool InPool { get; set; }
+
     public void Begin(IRequestOwner owner, ushort requestId, FcgiRole role, bool keepConnection)
     {
         Owner = owner;

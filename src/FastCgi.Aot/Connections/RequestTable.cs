@@ -56,9 +56,13 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
     // The request whose handler runs inline on the I/O thread right now, for the watchdog.
     private volatile RequestContext? _inline;
 
-    // A handler failed after its output started on a connection with other requests in flight:
-    // no new request is taken, and the connection closes when the last one ends.
+    // A request was cut off, or came without FCGI_KEEP_CONN: no new request is taken, and the
+    // connection closes when the last one in flight was answered.
     private volatile bool _draining;
+
+    // Requests that ended and whose end is not delivered yet (deferred by the receive loop, or
+    // waiting for the send lock): the connection must not close under them.
+    private int _undelivered;
 
     public RequestTable(FcgiConnection<TApp> connection, FcgiHostState host, OutputProducer output)
     {
@@ -72,7 +76,7 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
     /// <summary>The requests in the table now.</summary>
     public int ActiveCount => Volatile.Read(ref _activeCount);
 
-    /// <summary>True once a failure mid-response made the connection stop taking requests.</summary>
+    /// <summary>True once the connection stopped taking requests (a request cut off, or one without FCGI_KEEP_CONN).</summary>
     public bool Draining => _draining;
 
     /// <summary>True when a request on the connection waits for more input (the read timeout applies).</summary>
@@ -501,6 +505,7 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
 
             _active[index] = null;
             _activeCount--;
+            Interlocked.Increment(ref _undelivered);
             context.EndReason = reason;
             context.State = RequestState.Ended;
             context.MarkEnded();
@@ -539,9 +544,10 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
                 await FrameAndSendAsync(context).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception)
         {
             failed = true;
+            LogDeliveryFailure(exception);
         }
         finally
         {
@@ -564,9 +570,10 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
         {
             await FrameAndSendAsync(context).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        catch (Exception exception)
         {
             failed = true;
+            LogDeliveryFailure(exception);
         }
         finally
         {
@@ -574,6 +581,19 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
         }
 
         Delivered(context, failed);
+    }
+
+    /// <summary>
+    /// A closed connection is the web server's doing; anything else that fails a delivery (an
+    /// answer too large to frame) is logged. Either way the connection closes and the request
+    /// still ends, so that nothing waits for it.
+    /// </summary>
+    private void LogDeliveryFailure(Exception exception)
+    {
+        if (exception is not (SocketException or ObjectDisposedException))
+        {
+            _host.LogError($"fastcgi: could not send an answer, closing the connection: {exception}");
+        }
     }
 
     /// <summary>What an ended request sends, by how it ended. Under the send lock.</summary>
@@ -645,18 +665,26 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
             _host.Pool.Return(context);
         }
 
-        if (cutOff)
+        if (cutOff || !keepConnection)
         {
-            if (Volatile.Read(ref _activeCount) == 0)
-            {
-                _connection.Abort();
-            }
-            else
-            {
-                _draining = true;
-            }
+            // Without FCGI_KEEP_CONN the connection closes after this request (FastCGI 1.0
+            // §5.1); a request cut off gets no END_REQUEST, and the web server sees its response
+            // end when the connection closes. Either way the connection takes no new request and
+            // closes once the others in flight on it have been answered.
+            _draining = true;
         }
-        else if (!keepConnection || ((_draining || _host.Stopping) && Volatile.Read(ref _activeCount) == 0))
+
+        Interlocked.Decrement(ref _undelivered);
+        CloseIfDrained();
+    }
+
+    /// <summary>
+    /// Closes a draining (or stopping) connection once no request is left on it and every end
+    /// was delivered. Called after every delivery, so whichever comes last closes it.
+    /// </summary>
+    private void CloseIfDrained()
+    {
+        if ((_draining || _host.Stopping) && Volatile.Read(ref _activeCount) == 0 && Volatile.Read(ref _undelivered) == 0)
         {
             _connection.CloseAfterResponse();
         }

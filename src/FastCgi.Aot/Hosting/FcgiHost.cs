@@ -33,7 +33,7 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
         _socketFileToRemove = socketFileToRemove;
         LocalEndPoint = listenSocket.LocalEndPoint;
         _acceptLoop = AcceptLoopAsync();
-        _timerLoop = TimerLoopAsync();
+        _timerLoop = StartTimerThread();
     }
 
     public override EndPoint? LocalEndPoint { get; }
@@ -41,6 +41,10 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
     public override FcgiServerStatistics Statistics => _state.Statistics;
 
     internal override int PooledRequestContexts => _state.Pool.Count;
+
+    internal override int OutstandingRequestContexts => _state.Pool.Outstanding;
+
+    internal override int DoubleReturnedRequestContexts => _state.Pool.DoubleReturns;
 
     public override Task Completion => _completion.Task;
 
@@ -174,7 +178,11 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
         return false;
     }
 
-    private async Task TimerLoopAsync()
+    /// <summary>
+    /// The timer of timeouts, slow requests and the I/O-thread watchdog, on a thread of its own:
+    /// it must fire when it matters most, while handlers that block starve the thread pool.
+    /// </summary>
+    private Task StartTimerThread()
     {
         FcgiServerOptions options = _state.Options;
         double shortest = Math.Min(options.IdleTimeout.TotalMilliseconds, Math.Min(options.ReadTimeout.TotalMilliseconds, options.RequestTimeout.TotalMilliseconds));
@@ -190,17 +198,32 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
             period = Math.Min(period, Math.Max(20, stall.TotalMilliseconds / 2));
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(period));
-        try
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            while (await timer.WaitForNextTickAsync(_timerStop.Token).ConfigureAwait(false))
+            try
             {
-                CheckTimeouts();
+                WaitHandle stop = _timerStop.Token.WaitHandle;
+                while (!stop.WaitOne(TimeSpan.FromMilliseconds(period)))
+                {
+                    CheckTimeouts();
+                }
             }
-        }
-        catch (OperationCanceledException)
+            catch (Exception exception)
+            {
+                _state.LogError($"fastcgi: the timer thread failed: {exception}");
+            }
+            finally
+            {
+                stopped.TrySetResult();
+            }
+        })
         {
-        }
+            IsBackground = true,
+            Name = "fcgi-timer",
+        };
+        thread.Start();
+        return stopped.Task;
     }
 
     private void CheckTimeouts()

@@ -17,6 +17,7 @@ internal sealed class FcgiHostState
     {
         Options = options;
         Workers = new BlockingWorkerPool(options.BlockingThreads, options.BlockingQueueLength, LogError);
+        Statistics.Workers = Workers;
     }
 
     public FcgiServerOptions Options { get; }

@@ -20,6 +20,12 @@ public abstract class FcgiServerInstance : IAsyncDisposable
     /// <summary>The request contexts kept for reuse now (bounded by the pool's retention limit); for tests.</summary>
     internal abstract int PooledRequestContexts { get; }
 
+    /// <summary>Request contexts rented and not returned.</summary>
+    internal abstract int OutstandingRequestContexts { get; }
+
+    /// <summary>Request contexts returned to the pool twice (a bug when not 0).</summary>
+    internal abstract int DoubleReturnedRequestContexts { get; }
+
     /// <summary>Completes when the server has stopped.</summary>
     public abstract Task Completion { get; }
 

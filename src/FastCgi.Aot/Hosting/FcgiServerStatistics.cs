@@ -19,6 +19,9 @@ public sealed class FcgiServerStatistics
     internal long _slowRequests;
     internal long _ioStalls;
 
+    /// <summary>The host's worker pool, whose gauges these counters show; set once by the host.</summary>
+    internal Connections.BlockingWorkerPool? Workers { get; set; }
+
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
 
@@ -54,6 +57,18 @@ public sealed class FcgiServerStatistics
 
     /// <summary>Requests that ran past <see cref="FcgiServerOptions.SlowRequestThreshold"/> and were logged; 0 when the log is off.</summary>
     public long SlowRequests => Volatile.Read(ref _slowRequests);
+
+    /// <summary>Worker threads started for <c>Blocking</c> handlers (at most <see cref="FcgiServerOptions.BlockingThreads"/>).</summary>
+    public int BlockingThreads => Workers?.Threads ?? 0;
+
+    /// <summary>Worker threads running a <c>Blocking</c> handler now.</summary>
+    public int BlockingBusy => Workers?.Busy ?? 0;
+
+    /// <summary>Requests waiting for a worker thread now.</summary>
+    public int BlockingQueued => Workers?.Queued ?? 0;
+
+    /// <summary>Requests answered 503 because every worker was busy and the queue was full.</summary>
+    public long BlockingRejected => Workers?.Rejected ?? 0;
 
     /// <summary>Requests whose handler held an I/O thread past <see cref="FcgiServerOptions.IoStallWarning"/> and were logged.</summary>
     public long IoStalls => Volatile.Read(ref _ioStalls);

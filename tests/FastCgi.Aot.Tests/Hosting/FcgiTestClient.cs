@@ -283,6 +283,12 @@ internal sealed class FcgiTestClient : IDisposable
     /// <summary>Sends a whole request (BEGIN, PARAMS, empty PARAMS, STDIN, empty STDIN) in one write.</summary>
     public void SendRequest(ushort id, string method, string uri, byte[]? body = null, string? contentType = null, bool keepConnection = true, FcgiRole role = FcgiRole.Responder)
     {
+        // A new request may reuse an ended request's id (nginx always sends 1): start its result afresh.
+        if (Results.TryGetValue(id, out TestRequestResult? previous) && previous.Ended)
+        {
+            Results.Remove(id);
+        }
+
         var stream = new MemoryStream();
         stream.Write(BeginRequestRecord(id, role, keepConnection));
         stream.Write(StreamRecords(FcgiRecordType.Params, id, EncodePairs(ParamsFor(method, uri, contentType, body?.Length))));
