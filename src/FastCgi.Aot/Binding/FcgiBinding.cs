@@ -120,7 +120,8 @@ public static class FcgiBinding
         for (int i = 0; i < source.Length; i++)
         {
             byte b = source[i];
-            if (b == (byte)'%' && i + 2 < source.Length && TryHex(source[i + 1], source[i + 2], out byte decoded))
+            if (b == (byte)'%' && i + 2 < source.Length && TryHex(source[i + 1], source[i + 2], out byte decoded) &&
+                !(decoded == (byte)'/' && encoding == FcgiValueEncoding.PathRest))
             {
                 destination[written++] = decoded;
                 i += 2;
@@ -346,7 +347,7 @@ public static class FcgiBinding
 
     private static bool NeedsDecoding(ReadOnlySpan<byte> raw, FcgiValueEncoding encoding) => encoding switch
     {
-        FcgiValueEncoding.Path => raw.Contains((byte)'%'),
+        FcgiValueEncoding.Path or FcgiValueEncoding.PathRest => raw.Contains((byte)'%'),
         FcgiValueEncoding.Query => raw.IndexOfAny((byte)'%', (byte)'+') >= 0,
         _ => false,
     };
