@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 
@@ -5,7 +6,10 @@ namespace FastCgi.Aot.Connections;
 
 /// <summary>
 /// Reuses request contexts, and with them their buffers, so that steady-state requests allocate
-/// nothing. Keeps at most <see cref="MaxRetained"/>; a burst beyond that is left to the GC.
+/// nothing. Keeps at most <see cref="MaxRetained"/>; a burst beyond that is left to the GC. The
+/// host's timer calls <see cref="Trim"/> so that the pool shrinks back to what recent traffic
+/// needed: a burst of slow or multiplexed requests no longer pins its high-water mark of
+/// contexts, each holding its buffers, for the life of the process.
 /// </summary>
 internal sealed class RequestContextPool
 {
@@ -25,6 +29,9 @@ internal sealed class RequestContextPool
     // the request state machine's invariants, which the tests check after every run.
     private int _outstanding;
     private int _doubleReturns;
+
+    // The most contexts out at once since the last trim: what the traffic needed.
+    private int _peak;
 
     /// <summary>Contexts rented and not returned: the requests in flight, or, once the server is quiet, a leak.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
@@ -46,7 +53,13 @@ internal sealed class RequestContextPool
 
     public RequestContext Rent()
     {
-        Interlocked.Increment(ref _outstanding);
+        int outstanding = Interlocked.Increment(ref _outstanding);
+        if (outstanding > Volatile.Read(ref _peak))
+        {
+            // A lost race here only makes the next trim keep one context fewer.
+            Volatile.Write(ref _peak, outstanding);
+        }
+
         RequestContext? context = Interlocked.Exchange(ref _top, null);
         if (context is null)
         {
@@ -89,5 +102,32 @@ internal sealed class RequestContextPool
 
         context.Request.Release();
         context.Response.Release();
+    }
+
+    /// <summary>
+    /// Lets go of the contexts the last period did not need: the pool keeps as many as were out
+    /// at once at the busiest moment since the previous trim, and releases the rest with their
+    /// buffers. Called by the host's timer.
+    /// </summary>
+    /// <returns>How many contexts were released.</returns>
+    public int Trim()
+    {
+        int keep = Math.Max(1, Interlocked.Exchange(ref _peak, Volatile.Read(ref _outstanding)));
+        int released = 0;
+        while (true)
+        {
+            RequestContext? context;
+            lock (_lock)
+            {
+                if (_free.Count + (Volatile.Read(ref _top) is null ? 0 : 1) <= keep || !_free.TryPop(out context))
+                {
+                    return released;
+                }
+            }
+
+            context.Request.Release();
+            context.Response.Release();
+            released++;
+        }
     }
 }

@@ -13,6 +13,9 @@ namespace FastCgi.Aot.Hosting;
 internal sealed class FcgiHost<TApp> : FcgiServerInstance
     where TApp : IFcgiApplication
 {
+    // How often the request-context pool shrinks to what the traffic of the last period needed.
+    private const long PoolTrimPeriodMilliseconds = 30_000;
+
     private readonly FcgiHostState _state;
     private readonly Socket _listenSocket;
     private readonly bool _ownsListenSocket;
@@ -204,9 +207,15 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
             try
             {
                 WaitHandle stop = _timerStop.Token.WaitHandle;
+                long nextTrim = Environment.TickCount64 + PoolTrimPeriodMilliseconds;
                 while (!stop.WaitOne(TimeSpan.FromMilliseconds(period)))
                 {
                     CheckTimeouts();
+                    if (Environment.TickCount64 >= nextTrim)
+                    {
+                        _state.Pool.Trim();
+                        nextTrim = Environment.TickCount64 + PoolTrimPeriodMilliseconds;
+                    }
                 }
             }
             catch (Exception exception)
