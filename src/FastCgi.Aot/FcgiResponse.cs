@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
+using FastCgi.Aot.Http;
 using FastCgi.Aot.Internal;
 
 namespace FastCgi.Aot;
