@@ -21,20 +21,29 @@ namespace FastCgi.Aot.Http;
 internal ref struct CookieHeaderReader
 {
     private ReadOnlySpan<byte> _rest;
+    private ReadOnlySpan<byte> _rawValue;
 
     /// <summary>Creates a reader over the header's value.</summary>
     public CookieHeaderReader(ReadOnlySpan<byte> cookieHeader)
     {
         _rest = cookieHeader;
+        _rawValue = default;
         Name = default;
-        Value = default;
     }
 
     /// <summary>The current cookie's name.</summary>
     public ReadOnlySpan<byte> Name { get; private set; }
 
     /// <summary>The current cookie's value, without surrounding DQUOTEs, not decoded.</summary>
-    public ReadOnlySpan<byte> Value { get; private set; }
+    /// <remarks>Trimmed when asked for, so that a search by name trims only the value it finds.</remarks>
+    public readonly ReadOnlySpan<byte> Value
+    {
+        get
+        {
+            ReadOnlySpan<byte> value = HttpCharacters.TrimWhitespace(_rawValue);
+            return value.Length >= 2 && value[0] == (byte)'"' && value[^1] == (byte)'"' ? value.Slice(1, value.Length - 2) : value;
+        }
+    }
 
     /// <summary>
     /// Finds the first cookie named <paramref name="name"/>. The first is the one to use: user
@@ -76,14 +85,8 @@ internal ref struct CookieHeaderReader
                 continue;
             }
 
-            ReadOnlySpan<byte> value = HttpCharacters.TrimWhitespace(pair.Slice(equals + 1));
-            if (value.Length >= 2 && value[0] == (byte)'"' && value[^1] == (byte)'"')
-            {
-                value = value.Slice(1, value.Length - 2);
-            }
-
             Name = name;
-            Value = value;
+            _rawValue = pair.Slice(equals + 1);
             return true;
         }
 
