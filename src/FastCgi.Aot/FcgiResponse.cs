@@ -573,4 +573,58 @@ public sealed class FcgiResponse : IBufferWriter<byte>
             throw new InvalidOperationException("The response headers were already sent.");
         }
     }
+
+    /// <summary>
+    /// Sets a cookie: adds a <c>Set-Cookie</c> header (several cookies are several headers, never
+    /// merged). Formatting allocates nothing.
+    /// </summary>
+    /// <param name="name">The cookie's name: a token (RFC 6265 §4.1.1).</param>
+    /// <param name="value">
+    /// The value: cookie-octets (printable US-ASCII but space, <c>"</c>, <c>,</c>, <c>;</c> and <c>\</c>),
+    /// optionally wrapped in DQUOTEs. Nothing is encoded for you: encode anything else first.
+    /// </param>
+    /// <param name="options">Path, Domain, lifetime and protection, or null for none.</param>
+    /// <returns>This response.</returns>
+    /// <exception cref="ArgumentException">The name, value or an option is invalid; the message says which character and why.</exception>
+    /// <exception cref="InvalidOperationException">The headers were already sent.</exception>
+    public FcgiResponse WithCookie(string name, string value, FcgiCookieOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        AddSetCookie(name, value, options, delete: false);
+        return this;
+    }
+
+    /// <summary>
+    /// Deletes a cookie: adds a <c>Set-Cookie</c> with an empty value, <c>Max-Age=0</c> and an
+    /// <c>Expires</c> in the past. Pass the Path and Domain the cookie was set with: a browser
+    /// deletes only the cookie they match.
+    /// </summary>
+    /// <param name="name">The cookie's name.</param>
+    /// <param name="options">The options the cookie was set with; its MaxAge and Expires are ignored.</param>
+    /// <returns>This response.</returns>
+    public FcgiResponse DeleteCookie(string name, FcgiCookieOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        AddSetCookie(name, string.Empty, options, delete: true);
+        return this;
+    }
+
+    private void AddSetCookie(string name, string value, FcgiCookieOptions? options, bool delete)
+    {
+        byte[]? rented = null;
+        int max = SetCookieFormatter.GetMaxLength(name, value, options);
+        Span<byte> line = max <= SetCookieFormatter.StackLimit ? stackalloc byte[SetCookieFormatter.StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            AddHeader("Set-Cookie"u8, line.Slice(0, SetCookieFormatter.Format(name, value, options, delete, line)));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 }

@@ -434,4 +434,60 @@ public static class FcgiBinding
         >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
         _ => -1,
     };
+
+    /// <summary>
+    /// Enumerates every value of <paramref name="name"/> in a query string or an
+    /// <c>application/x-www-form-urlencoded</c> body (one syntax), in order: <c>tag=a&amp;tag=b</c>
+    /// gives <c>a</c> then <c>b</c>. Names compare as in <see cref="TryGetQueryValue"/>; values are
+    /// returned encoded, as views over <paramref name="form"/>. Allocates nothing.
+    /// </summary>
+    /// <param name="form">The query string (without <c>?</c>) or the body.</param>
+    /// <param name="name">The name, decoded, as UTF-8.</param>
+    public static FcgiFormValueEnumerator EnumerateFormValues(ReadOnlySpan<byte> form, ReadOnlySpan<byte> name) => new(form, name);
+
+    /// <summary>
+    /// Enumerates the fields of a query string or an <c>application/x-www-form-urlencoded</c> body,
+    /// encoded, in order; empty fields (<c>a&amp;&amp;b</c>) are skipped. Allocates nothing.
+    /// </summary>
+    public static FcgiFormFieldEnumerator EnumerateFormFields(ReadOnlySpan<byte> form) => new(form);
+
+    /// <summary>
+    /// Counts the fields <see cref="EnumerateFormFields"/> would return, so that a limit on the
+    /// number of fields can be checked before anything is bound.
+    /// </summary>
+    public static int CountFormFields(ReadOnlySpan<byte> form)
+    {
+        int count = 0;
+        FcgiFormFieldEnumerator fields = EnumerateFormFields(form);
+        while (fields.MoveNext())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Finds the first cookie named <paramref name="name"/> (case-sensitive) in a <c>Cookie</c>
+    /// request header (the CGI parameter <c>HTTP_COOKIE</c>). The value is returned as sent, without
+    /// surrounding DQUOTEs and not percent-decoded (RFC 6265 defines no encoding): bind it with
+    /// <see cref="FcgiValueEncoding.None"/>. Allocates nothing.
+    /// </summary>
+    /// <param name="cookieHeader">The header's value, e.g. <c>a=1; b="2"</c>.</param>
+    /// <param name="name">The cookie's name.</param>
+    /// <param name="value">The value, a view over <paramref name="cookieHeader"/>.</param>
+    public static bool TryGetCookieValue(ReadOnlySpan<byte> cookieHeader, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value) =>
+        Http.CookieHeaderReader.TryGetValue(cookieHeader, name, out value);
+
+    /// <summary>
+    /// True when the Content-Type <paramref name="contentType"/> has the media type
+    /// <paramref name="mediaType"/> (<c>type/subtype</c>), compared case-insensitively, whatever its
+    /// parameters: <c>Application/X-WWW-Form-Urlencoded; charset=utf-8</c> is
+    /// <c>application/x-www-form-urlencoded</c>.
+    /// </summary>
+    public static bool IsMediaType(ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> mediaType) =>
+        Http.MediaTypeHeader.MediaTypeEquals(contentType, mediaType);
+
+    /// <summary>The key comparison of <see cref="TryGetQueryValue"/>, for the form enumerators.</summary>
+    internal static bool FormNameEquals(ReadOnlySpan<byte> encodedName, ReadOnlySpan<byte> name) => EncodedEquals(encodedName, name);
 }

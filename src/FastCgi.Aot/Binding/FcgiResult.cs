@@ -72,4 +72,28 @@ public sealed class FcgiResult
 
         response.Write(Body.Span);
     }
+
+    /// <summary>
+    /// A copy of this result that also sets a cookie: one more <c>Set-Cookie</c> header (several
+    /// cookies are several headers, never merged).
+    /// </summary>
+    /// <param name="name">The cookie's name: a token (RFC 6265 §4.1.1).</param>
+    /// <param name="value">
+    /// The value: cookie-octets (printable US-ASCII but space, <c>"</c>, <c>,</c>, <c>;</c> and <c>\</c>),
+    /// optionally wrapped in DQUOTEs. Nothing is encoded for you: encode anything else first.
+    /// </param>
+    /// <param name="options">Path, Domain, lifetime and protection, or null for none.</param>
+    /// <exception cref="ArgumentException">The name, value or an option is invalid; the message says which character and why.</exception>
+    public FcgiResult WithCookie(string name, string value, FcgiCookieOptions? options = null) =>
+        WithHeader("Set-Cookie", Http.SetCookieFormatter.FormatToString(name, value, options, delete: false));
+
+    /// <summary>
+    /// A copy of this result that deletes a cookie: a <c>Set-Cookie</c> with an empty value,
+    /// <c>Max-Age=0</c> and an <c>Expires</c> in the past. Pass the Path and Domain the cookie was
+    /// set with: a browser deletes only the cookie they match.
+    /// </summary>
+    /// <param name="name">The cookie's name.</param>
+    /// <param name="options">The options the cookie was set with; its MaxAge and Expires are ignored.</param>
+    public FcgiResult DeleteCookie(string name, FcgiCookieOptions? options = null) =>
+        WithHeader("Set-Cookie", Http.SetCookieFormatter.FormatToString(name, string.Empty, options, delete: true));
 }

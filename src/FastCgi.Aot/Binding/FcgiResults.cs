@@ -74,4 +74,35 @@ public static class FcgiResults
         };
         return new FcgiResult(status).WithHeader("Location", location);
     }
+
+    /// <summary>
+    /// 303 See Other to <paramref name="location"/>: the answer to a form's POST, so that the browser
+    /// GETs the next page and a reload does not post the form again (RFC 9110 §15.4.4).
+    /// </summary>
+    public static FcgiResult SeeOther(string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return new FcgiResult(303).WithHeader("Location", location);
+    }
+
+    /// <summary>201 Created with no body; <paramref name="location"/> names the new resource (RFC 9110 §15.3.2).</summary>
+    public static FcgiResult Created(string location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return new FcgiResult(201).WithHeader("Location", location);
+    }
+
+    /// <summary>201 Created with a text body (<c>text/plain; charset=utf-8</c>, or <paramref name="contentType"/>); <paramref name="location"/> names the new resource.</summary>
+    public static FcgiResult Created(string location, string text, string contentType = TextPlain)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return Text(text, contentType, 201).WithHeader("Location", location);
+    }
+
+    /// <summary>201 Created with the new resource as JSON, serialized with source-generated type info; <paramref name="location"/> names it.</summary>
+    public static FcgiResult Created<T>(string location, T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return Json(value, typeInfo, 201).WithHeader("Location", location);
+    }
 }
