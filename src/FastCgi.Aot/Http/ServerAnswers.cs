@@ -1,5 +1,4 @@
 using System;
-using FastCgi.Aot.Internal;
 
 namespace FastCgi.Aot.Http;
 

@@ -75,8 +75,11 @@ public sealed class ResponseHeaderTests
     }
 
     [Theory]
+    [InlineData(418, "I'm a teapot")]
     [InlineData(422, "Unprocessable Content")]
     [InlineData(503, "Service Unavailable")]
+    [InlineData(299, "Successful")]
+    [InlineData(599, "Server Error")]
     public async Task EveryStatusGoesOutWithAReasonPhrase(int code, string phrase)
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
