@@ -20,12 +20,16 @@ namespace HelloFcgi
 
         /// <summary>Returns the request body byte for byte, with the request's Content-Type.</summary>
         [FcgiRoute("/echo", Method = "POST")]
-        public static ValueTask Echo(FcgiRequest request, FcgiResponse response)
+        public static async ValueTask Echo(FcgiRequest request, FcgiResponse response)
         {
             response.ContentType = request.TryGetParam("CONTENT_TYPE"u8, out ReadOnlySpan<byte> type) && !type.IsEmpty
                 ? System.Text.Encoding.UTF8.GetString(type)
                 : "application/octet-stream";
-            return response.WriteAsync(request.BodyMemory, request.Aborted);
+
+            // A body past --spool-threshold-bytes lives in a temporary file: stream it back
+            // (reads on the thread pool, writes with back-pressure from the web server).
+            using System.IO.Stream body = request.OpenBodyStream();
+            await body.CopyToAsync(response.Body, request.Aborted).ConfigureAwait(false);
         }
 
         [FcgiRoute("/slow")]

@@ -26,7 +26,8 @@ public sealed class FcgiEndpoint
     /// <param name="displayName">How logs name the handler, for example <c>GET /users/{id} (Api.GetUser)</c>.</param>
     /// <param name="blocking">True when the handler may block its thread: it then runs on the server's worker threads, not on an I/O thread.</param>
     /// <param name="maxBodyBytes">The most request body (or Filter data) bytes the handler takes; -1 for the server's <c>--max-body-bytes</c>.</param>
-    public FcgiEndpoint(int id, string displayName, bool blocking = false, long maxBodyBytes = -1)
+    /// <param name="readsForm">True when the handler binds form fields or files: a multipart body is then read into its form as it arrives rather than kept as a body.</param>
+    public FcgiEndpoint(int id, string displayName, bool blocking = false, long maxBodyBytes = -1, bool readsForm = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         ArgumentNullException.ThrowIfNull(displayName);
@@ -35,6 +36,7 @@ public sealed class FcgiEndpoint
         DisplayName = displayName;
         Blocking = blocking;
         MaxBodyBytes = maxBodyBytes;
+        ReadsForm = readsForm;
     }
 
     private FcgiEndpoint(int id, string displayName, string? allow)
@@ -59,6 +61,9 @@ public sealed class FcgiEndpoint
 
     /// <summary>The most request body (or Filter data) bytes the handler takes; -1 for the server's limit.</summary>
     public long MaxBodyBytes { get; }
+
+    /// <summary>True when the handler binds form fields or files (<see cref="FcgiFormAttribute"/>, <see cref="FcgiFile"/>): a multipart body is read into the form as it arrives.</summary>
+    public bool ReadsForm { get; }
 
     /// <summary>For a 405 endpoint, the methods the path allows, as the <c>Allow</c> header lists them; otherwise null.</summary>
     public string? Allow { get; }

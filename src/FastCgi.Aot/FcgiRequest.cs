@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Text;
 using System.IO;
 using System.Text;
+using System.Threading.Tasks;
 using System.Threading;
 using FastCgi.Aot.Internal;
 using FastCgi.Aot.Protocol;
@@ -21,10 +22,13 @@ public sealed class FcgiRequest
     private readonly record struct ParamEntry(int NameStart, int NameLength, int ValueStart, int ValueLength);
 
     private GrowableBuffer _params = new();
-    private GrowableBuffer _body = new();
-    private GrowableBuffer _data = new();
-    private ReadOnlyMemoryStream? _bodyStream;
-    private ReadOnlyMemoryStream? _dataStream;
+    private readonly SpooledBuffer _body = new();
+    private readonly SpooledBuffer _data = new();
+    private FcgiForm? _form;
+    private FormState _formState;
+    private SpoolSettings _spool = SpoolSettings.InMemory;
+    private int _maxFormFields = int.MaxValue;
+    private long _bodyReceived;
     private ParamEntry[] _entries = new ParamEntry[32];
     private int _entryCount;
     private int _methodIndex = -1;
@@ -74,17 +78,69 @@ public sealed class FcgiRequest
     /// <summary>The query string (QUERY_STRING) without the <c>?</c>, still percent-encoded.</summary>
     public ReadOnlySpan<byte> QueryString => ValueAt(_queryIndex);
 
-    /// <summary>The request body (FCGI_STDIN), complete when the handler runs.</summary>
-    public ReadOnlySpan<byte> Body => _body.WrittenSpan;
+    /// <summary>
+    /// The request body (FCGI_STDIN), complete when the handler runs, when it is in memory: bodies
+    /// up to <c>--spool-threshold-bytes</c>. A larger body lives in a temporary file
+    /// (<see cref="IsBodySpooled"/>); read it with <see cref="OpenBodyStream"/>, which works for both.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The body was spooled to a file, or read as a multipart form.</exception>
+    public ReadOnlySpan<byte> Body => BodyMemory.Span;
 
-    /// <summary>The request body as memory, for APIs that take <see cref="ReadOnlyMemory{T}"/>.</summary>
-    public ReadOnlyMemory<byte> BodyMemory => _body.WrittenMemory;
+    /// <summary>The request body as memory, for APIs that take <see cref="ReadOnlyMemory{T}"/>; see <see cref="Body"/>.</summary>
+    /// <exception cref="InvalidOperationException">The body was spooled to a file, or read as a multipart form.</exception>
+    public ReadOnlyMemory<byte> BodyMemory
+    {
+        get
+        {
+            ThrowIfBodyIsForm();
+            return _body.IsSpooled
+                ? throw new InvalidOperationException(
+                    $"The request body ({_body.Length} bytes) is larger than --spool-threshold-bytes and lives in a temporary file: read it with OpenBodyStream(), or raise the threshold.")
+                : _body.Memory;
+        }
+    }
 
-    /// <summary>The Filter role's file data (FCGI_DATA), complete when the handler runs; empty for other roles.</summary>
-    public ReadOnlySpan<byte> Data => _data.WrittenSpan;
+    /// <summary>The length of the request body received.</summary>
+    public long BodyLength => _bodyReceived;
 
-    /// <summary>The Filter role's file data as memory.</summary>
-    public ReadOnlyMemory<byte> DataMemory => _data.WrittenMemory;
+    /// <summary>True when the body was larger than <c>--spool-threshold-bytes</c> and lives in a temporary file (read it with <see cref="OpenBodyStream"/>).</summary>
+    public bool IsBodySpooled => _body.IsSpooled;
+
+    /// <summary>The Filter role's file data (FCGI_DATA), complete when the handler runs; empty for other roles. In memory only up to the spool threshold, as <see cref="Body"/>.</summary>
+    /// <exception cref="InvalidOperationException">The data was spooled to a file: read it with <see cref="OpenDataStream"/>.</exception>
+    public ReadOnlySpan<byte> Data => DataMemory.Span;
+
+    /// <summary>The Filter role's file data as memory; see <see cref="Data"/>.</summary>
+    /// <exception cref="InvalidOperationException">The data was spooled to a file.</exception>
+    public ReadOnlyMemory<byte> DataMemory =>
+        _data.IsSpooled
+            ? throw new InvalidOperationException(
+                $"The Filter data ({_data.Length} bytes) is larger than --spool-threshold-bytes and lives in a temporary file: read it with OpenDataStream().")
+            : _data.Memory;
+
+    /// <summary>The length of the Filter role's data received.</summary>
+    public long DataLength => _data.Length;
+
+    /// <summary>
+    /// The request's form: the fields and files of an <c>application/x-www-form-urlencoded</c> or
+    /// <c>multipart/form-data</c> body; empty for any other body. A handler with
+    /// <see cref="FcgiFormAttribute"/> or <see cref="FcgiFile"/> parameters has it read as the body
+    /// arrives; otherwise it is read from the body on first use (from the temporary file for a
+    /// spooled body: a disk read on the handler's thread).
+    /// </summary>
+    /// <exception cref="FcgiHttpException">The body is not a valid form (400), has too many fields, or fields larger than the threshold together (413).</exception>
+    public FcgiForm Form
+    {
+        get
+        {
+            if (_formState is FormState.None)
+            {
+                ReadFormFromBody();
+            }
+
+            return _form!;
+        }
+    }
 
     /// <summary>The number of CGI parameters.</summary>
     public int ParamCount => _entryCount;
@@ -116,17 +172,23 @@ public sealed class FcgiRequest
     public string GetBodyString() => Encoding.UTF8.GetString(Body);
 
     /// <summary>
-    /// A read-only stream over the body, positioned at its start. It must not be used after the
-    /// handler completes: the request's stream object is reused for later requests (so a second
-    /// call during one request returns the same stream, rewound).
+    /// A read-only stream over the body, positioned at its start, whether the body is in memory or
+    /// in a temporary file. It must not be used after the handler completes. An in-memory body's
+    /// stream object is reused (a second call rewinds it); a spooled body's is new each time, and
+    /// its asynchronous reads run on the thread pool.
     /// </summary>
-    public Stream OpenBodyStream() => (_bodyStream ??= new ReadOnlyMemoryStream()).Reset(_body.WrittenMemory);
+    /// <exception cref="InvalidOperationException">The body was read as a multipart form: use <see cref="Form"/>.</exception>
+    public Stream OpenBodyStream()
+    {
+        ThrowIfBodyIsForm();
+        return _body.OpenStream();
+    }
 
     /// <summary>
     /// A read-only stream over the Filter role's data, positioned at its start. It must not be used
-    /// after the handler completes; as <see cref="OpenBodyStream"/>, the object is reused.
+    /// after the handler completes; as <see cref="OpenBodyStream"/>.
     /// </summary>
-    public Stream OpenDataStream() => (_dataStream ??= new ReadOnlyMemoryStream()).Reset(_data.WrittenMemory);
+    public Stream OpenDataStream() => _data.OpenStream();
 
     /// <summary>Finds a CGI parameter by its exact name, for example <c>"REMOTE_ADDR"u8</c>.</summary>
     public bool TryGetParam(scoped ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
@@ -205,9 +267,180 @@ public sealed class FcgiRequest
 
     internal bool TryAppendParams(ReadOnlySpan<byte> content, int limit) => _params.TryAppend(content, limit);
 
-    internal bool TryAppendBody(ReadOnlySpan<byte> content, int limit) => _body.TryAppend(content, limit);
+    /// <summary>
+    /// Prepares for the body once the parameters are complete: where large bodies go, and whether
+    /// a multipart form is read as it arrives (<paramref name="readFormAsItArrives"/>, for a
+    /// handler that binds form fields or files) instead of kept as a body.
+    /// </summary>
+    /// <returns>False when the body claims to be multipart but has no valid boundary (answer 400).</returns>
+    internal bool BeginBody(SpoolSettings spool, int maxFormFields, bool readFormAsItArrives)
+    {
+        _spool = spool;
+        _maxFormFields = maxFormFields;
+        _body.Begin(spool);
+        _data.Begin(spool);
+        if (readFormAsItArrives && FcgiBinding.IsMediaType(GetParam("CONTENT_TYPE"u8), "multipart/form-data"u8))
+        {
+            _form ??= new FcgiForm();
+            _formState = FormState.Streaming;
+            return _form.BeginMultipart(GetParam("CONTENT_TYPE"u8), spool, maxFormFields);
+        }
 
-    internal bool TryAppendData(ReadOnlySpan<byte> content, int limit) => _data.TryAppend(content, limit);
+        return true;
+    }
+
+    /// <summary>Appends a piece of the body: to the form being read, or to the body's buffer or file.</summary>
+    internal FormStatus AppendBody(ReadOnlySpan<byte> content)
+    {
+        _bodyReceived += content.Length;
+        if (_formState == FormState.Streaming)
+        {
+            return _form!.Append(content);
+        }
+
+        return _body.Append(content) switch
+        {
+            SpoolStatus.Ok => FormStatus.Ok,
+            SpoolStatus.FlushNeeded => FormStatus.FlushNeeded,
+            _ => FormStatus.SpoolFull,
+        };
+    }
+
+    /// <summary>Appends a piece of the Filter data.</summary>
+    internal FormStatus AppendData(ReadOnlySpan<byte> content) => _data.Append(content) switch
+    {
+        SpoolStatus.Ok => FormStatus.Ok,
+        SpoolStatus.FlushNeeded => FormStatus.FlushNeeded,
+        _ => FormStatus.SpoolFull,
+    };
+
+    /// <summary>True when body or data bytes wait to be written to a temporary file.</summary>
+    internal bool HasPendingWrites => _body.HasPendingWrite || _data.HasPendingWrite || (_formState == FormState.Streaming && _form!.HasPendingWrites);
+
+    /// <summary>Writes what waits for a temporary file, on the thread pool.</summary>
+    internal async ValueTask FlushAsync()
+    {
+        await _body.FlushAsync().ConfigureAwait(false);
+        await _data.FlushAsync().ConfigureAwait(false);
+        if (_formState == FormState.Streaming)
+        {
+            await _form!.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The same, on the calling thread (CGI mode, tests).</summary>
+    internal void Flush()
+    {
+        _body.Flush();
+        _data.Flush();
+        if (_formState == FormState.Streaming)
+        {
+            _form!.Flush();
+        }
+    }
+
+    /// <summary>The body ended: a form read as it arrived must be complete. Call after the last flush.</summary>
+    internal FormStatus CompleteBody()
+    {
+        if (_formState != FormState.Streaming)
+        {
+            return FormStatus.Ok;
+        }
+
+        FormStatus status = _form!.Complete();
+        _formState = status == FormStatus.Ok ? FormState.Read : FormState.Failed;
+        return status;
+    }
+
+    private void ThrowIfBodyIsForm()
+    {
+        if (_formState is FormState.Streaming || (_formState is FormState.Read && !IsUrlEncodedForm))
+        {
+            throw new InvalidOperationException("The body was read as a multipart form as it arrived: use Form, or [FcgiForm] and FcgiFile parameters.");
+        }
+    }
+
+    private bool IsUrlEncodedForm => FcgiBinding.IsMediaType(GetParam("CONTENT_TYPE"u8), "application/x-www-form-urlencoded"u8);
+
+    /// <summary>Reads the form from the body on first use (a handler without form parameters).</summary>
+    private void ReadFormFromBody()
+    {
+        FcgiForm form = _form ??= new FcgiForm();
+        _formState = FormState.Failed;
+        ReadOnlySpan<byte> contentType = GetParam("CONTENT_TYPE"u8);
+        if (FcgiBinding.IsMediaType(contentType, "application/x-www-form-urlencoded"u8))
+        {
+            if (_body.IsSpooled)
+            {
+                throw new FcgiHttpException(413, "The form is larger than the server keeps in memory.");
+            }
+
+            if (!form.SetUrlEncoded(_body.Memory, _maxFormFields))
+            {
+                throw new FcgiHttpException(413, "The form has too many fields.");
+            }
+        }
+        else if (FcgiBinding.IsMediaType(contentType, "multipart/form-data"u8))
+        {
+            if (!form.BeginMultipart(contentType, _spool, _maxFormFields))
+            {
+                throw new FcgiHttpException(400, "The multipart body's Content-Type has no valid boundary.");
+            }
+
+            byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                using Stream body = _body.OpenStream();
+                int read;
+                while ((read = body.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    ThrowIfFormFailed(form.Append(chunk.AsSpan(0, read)));
+                    form.Flush();
+                }
+
+                ThrowIfFormFailed(form.Complete());
+                form.Flush();
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        _formState = FormState.Read;
+    }
+
+    /// <summary>The answer for a form that could not be read.</summary>
+    internal static FcgiHttpException FormFailure(FormStatus status) => status switch
+    {
+        FormStatus.TooLarge => new FcgiHttpException(413, "The form's fields are larger than the server keeps in memory."),
+        FormStatus.TooManyFields => new FcgiHttpException(413, "The form has too many fields."),
+        FormStatus.SpoolFull => new FcgiHttpException(507, "The server has no room left for uploads."),
+        _ => new FcgiHttpException(400, "The multipart body is malformed."),
+    };
+
+    private static void ThrowIfFormFailed(FormStatus status)
+    {
+        if (status is not (FormStatus.Ok or FormStatus.FlushNeeded))
+        {
+            throw FormFailure(status);
+        }
+    }
+
+    private enum FormState : byte
+    {
+        /// <summary>Not read yet: read from the body on first use.</summary>
+        None,
+
+        /// <summary>A multipart body being read as it arrives.</summary>
+        Streaming,
+
+        /// <summary>Read.</summary>
+        Read,
+
+        /// <summary>Could not be read.</summary>
+        Failed,
+    }
 
     /// <summary>Decodes the complete PARAMS stream into the index; false when it is malformed.</summary>
     internal FcgiNameValueStatus CompleteParams()
@@ -303,10 +536,12 @@ public sealed class FcgiRequest
         _params.Reset();
         _body.Reset();
         _data.Reset();
+        _form?.Reset();
+        _formState = FormState.None;
+        _spool = SpoolSettings.InMemory;
+        _maxFormFields = int.MaxValue;
+        _bodyReceived = 0;
 
-        // Until a later request opens it again, a stream kept past its handler reads nothing.
-        _bodyStream?.Reset(default);
-        _dataStream?.Reset(default);
         if (_entries.Length > 256)
         {
             _entries = new ParamEntry[32];
@@ -331,6 +566,7 @@ public sealed class FcgiRequest
         _params.Release();
         _body.Release();
         _data.Release();
+        _form?.Release();
     }
 
     private int IndexOf(scoped ReadOnlySpan<byte> name)

@@ -490,4 +490,46 @@ public static class FcgiBinding
 
     /// <summary>The key comparison of <see cref="TryGetQueryValue"/>, for the form enumerators.</summary>
     internal static bool FormNameEquals(ReadOnlySpan<byte> encodedName, ReadOnlySpan<byte> name) => EncodedEquals(encodedName, name);
+
+    /// <summary>
+    /// Finds the first value of a field of the request's form (urlencoded or multipart), and how it
+    /// is encoded; reading the form from the body first if the server has not.
+    /// </summary>
+    /// <exception cref="FcgiHttpException">The body is not a readable form (400, 413, 507): the server answers with it.</exception>
+    public static bool TryGetFormValue(FcgiRequest request, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value, out FcgiValueEncoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Form.TryGetRaw(name, out value, out encoding);
+    }
+
+    /// <summary>Every value of a field of the request's form, in order: binds <c>T[]</c> and <c>List&lt;T&gt;</c> form parameters.</summary>
+    /// <exception cref="FcgiHttpException">The body is not a readable form.</exception>
+    public static FcgiFormValues EnumerateFormValues(FcgiRequest request, ReadOnlySpan<byte> name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Form.Enumerate(name);
+    }
+
+    /// <summary>The first file uploaded under <paramref name="name"/> in a multipart form.</summary>
+    /// <exception cref="FcgiHttpException">The body is not a readable form.</exception>
+    public static bool TryGetFile(FcgiRequest request, ReadOnlySpan<byte> name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FcgiFile? file)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Form.TryGetFile(name, out file);
+    }
+
+    /// <summary>Every file uploaded under <paramref name="name"/>, in order: binds <c>FcgiFile[]</c> and <c>List&lt;FcgiFile&gt;</c>.</summary>
+    /// <exception cref="FcgiHttpException">The body is not a readable form.</exception>
+    public static System.Collections.Generic.List<FcgiFile> GetFiles(FcgiRequest request, ReadOnlySpan<byte> name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Form.GetFiles(name);
+    }
+
+    /// <summary>Finds a cookie of the request's <c>Cookie</c> header (HTTP_COOKIE), as sent: bind it with <see cref="FcgiValueEncoding.None"/>.</summary>
+    public static bool TryGetCookie(FcgiRequest request, ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return TryGetCookieValue(request.GetParam("HTTP_COOKIE"u8), name, out value);
+    }
 }

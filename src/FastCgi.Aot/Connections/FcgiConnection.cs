@@ -80,9 +80,17 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
 
                 _lastActivity = Environment.TickCount64;
                 _receivedAny = true;
-                bool keepOpen = Process(received);
+                int offset = 0;
+                InputStep step;
+                while ((step = Process(received, ref offset)) == InputStep.Await)
+                {
+                    // A body's bytes go to disk before more are read: back-pressure from the
+                    // disk to the web server, and the receive buffer stays as it is meanwhile.
+                    await _requests.TakePendingInput().ConfigureAwait(false);
+                }
+
                 await _requests.FlushReadyAsync().ConfigureAwait(false);
-                if (!keepOpen)
+                if (step == InputStep.Close)
                 {
                     Interlocked.Increment(ref _host.Statistics._protocolErrors);
                     break;
@@ -105,11 +113,11 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
         }
     }
 
-    /// <summary>Handles the records in the first <paramref name="received"/> bytes of the receive buffer.</summary>
-    /// <returns>False when the connection must close.</returns>
-    private bool Process(int received)
+    /// <summary>Handles the records in the first <paramref name="received"/> bytes of the receive buffer, from <paramref name="offset"/>.</summary>
+    /// <returns>Whether to go on, close the connection, or await the request table's pending input and call again.</returns>
+    private InputStep Process(int received, ref int offset)
     {
-        int offset = 0;
+        InputStep step = InputStep.Continue;
         while (offset < received && !_closing)
         {
             FcgiReadStatus status = _reader.Read(_receiveBuffer.AsSpan(offset, received - offset), out int consumed, out FcgiRecordFragment fragment);
@@ -122,40 +130,41 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
             if (status == FcgiReadStatus.UnsupportedVersion)
             {
                 _host.LogVerbose("fastcgi: closing a connection that sent a record with an unsupported version");
-                return false;
+                return InputStep.Close;
             }
 
-            if (!HandleRecord(fragment))
+            step = HandleRecord(fragment);
+            if (step != InputStep.Continue)
             {
-                return false;
+                break;
             }
         }
 
         // A peer stalled inside a record is waiting-for-input even with no request active yet.
         _midRecord = !_reader.IsAtRecordBoundary;
-        return true;
+        return step;
     }
 
-    private bool HandleRecord(FcgiRecordFragment fragment)
+    private InputStep HandleRecord(FcgiRecordFragment fragment)
     {
         FcgiRecordHeader header = fragment.Header;
         if (header.IsManagement)
         {
             HandleManagement(fragment);
-            return true;
+            return InputStep.Continue;
         }
 
         switch (header.Type)
         {
             case FcgiRecordType.BeginRequest:
-                return HandleBeginRequest(fragment);
+                return HandleBeginRequest(fragment) ? InputStep.Continue : InputStep.Close;
             case FcgiRecordType.AbortRequest:
                 if (fragment.IsRecordEnd)
                 {
                     _requests.Abort(header.RequestId);
                 }
 
-                return true;
+                return InputStep.Continue;
             case FcgiRecordType.Params:
             case FcgiRecordType.Stdin:
             case FcgiRecordType.Data:
@@ -163,7 +172,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
             default:
                 // Other types make no sense from a web server on a request id; FastCGI 1.0 has
                 // UNKNOWN_TYPE only for management records, so they are ignored.
-                return true;
+                return InputStep.Continue;
         }
     }
 

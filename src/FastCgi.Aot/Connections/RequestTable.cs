@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -52,6 +53,9 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
 
     // Requests the receive loop ended and will deliver at its next flush. Receive loop only.
     private readonly List<RequestContext> _ready = [];
+
+    // A spool write the receive loop must await before it reads on. Receive loop only.
+    private ValueTask _pendingInput;
 
     // The request whose handler runs inline on the I/O thread right now, for the watchdog.
     private volatile RequestContext? _inline;
@@ -176,8 +180,8 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
     }
 
     /// <summary>A PARAMS, STDIN or DATA record (or a part of one).</summary>
-    /// <returns>False when the connection must close (malformed PARAMS).</returns>
-    public bool ReceiveStream(FcgiRecordFragment fragment)
+    /// <returns>What the receive loop does next: go on, close the connection (malformed PARAMS), or await <see cref="TakePendingInput"/> first.</returns>
+    public InputStep ReceiveStream(FcgiRecordFragment fragment)
     {
         FcgiRecordHeader header = fragment.Header;
         RequestContext? context = _receiving is { } receiving && receiving.RequestId == header.RequestId
@@ -187,22 +191,23 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
         {
             // FastCGI 1.0 §3.3: records for inactive ids are ignored (the tail of a refused or
             // ended request, typically).
-            return true;
+            return InputStep.Continue;
         }
 
         bool endOfStream = header.ContentLength == 0;
+        FcgiRequest request = context.Request;
         switch (header.Type)
         {
             case FcgiRecordType.Params when context.State == RequestState.Params:
                 if (!endOfStream)
                 {
-                    if (context.Rejection == 0 && !context.Request.TryAppendParams(fragment.Content, _options.MaxParamsBytes))
+                    if (context.Rejection == 0 && !request.TryAppendParams(fragment.Content, _options.MaxParamsBytes))
                     {
                         // Stop buffering but keep reading: PARAMS must be read whole before output (§3.3).
                         context.Rejection = 431;
                     }
 
-                    return true;
+                    return InputStep.Continue;
                 }
 
                 return CompleteParams(context);
@@ -210,63 +215,133 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
             case FcgiRecordType.Stdin when context.State == RequestState.Stdin:
                 if (!endOfStream)
                 {
-                    if (!context.Request.TryAppendBody(fragment.Content, BodyLimit(context)))
-                    {
-                        Reject(context, 413);
-                    }
-
-                    return true;
+                    return request.BodyLength + fragment.Content.Length > BodyLimit(context)
+                        ? Reject(context, 413)
+                        : Appended(context, request.AppendBody(fragment.Content));
                 }
 
-                if (context.Request.Role == FcgiRole.Filter)
-                {
-                    context.State = RequestState.Data;
-                }
-                else
-                {
-                    StartHandler(context);
-                }
-
-                return true;
+                return InputEnded(context, stdin: true);
 
             case FcgiRecordType.Data when context.State == RequestState.Data:
                 if (!endOfStream)
                 {
-                    if (!context.Request.TryAppendData(fragment.Content, BodyLimit(context)))
-                    {
-                        Reject(context, 413);
-                    }
-
-                    return true;
+                    return request.DataLength + fragment.Content.Length > BodyLimit(context)
+                        ? Reject(context, 413)
+                        : Appended(context, request.AppendData(fragment.Content));
                 }
 
-                StartHandler(context);
-                return true;
+                return InputEnded(context, stdin: false);
 
             default:
                 // A stream record out of order for this request (STDIN before PARAMS ended, DATA
                 // for a Responder): ignore it rather than guess.
-                return true;
+                return InputStep.Continue;
         }
     }
 
-    private bool CompleteParams(RequestContext context)
+    /// <summary>The write of a spooled body the receive loop must await before it reads on (back-pressure from the disk).</summary>
+    public ValueTask TakePendingInput()
+    {
+        ValueTask pending = _pendingInput;
+        _pendingInput = default;
+        return pending;
+    }
+
+    private InputStep Appended(RequestContext context, FormStatus status)
+    {
+        switch (status)
+        {
+            case FormStatus.Ok:
+                return InputStep.Continue;
+            case FormStatus.FlushNeeded:
+                _pendingInput = FlushInputAsync(context, thenEnd: false, stdin: false);
+                return InputStep.Await;
+            default:
+                return RejectForm(context, status);
+        }
+    }
+
+    /// <summary>STDIN (or, for a Filter, DATA) ended: write what waits for a file, check the form, run the handler.</summary>
+    private InputStep InputEnded(RequestContext context, bool stdin)
+    {
+        if (context.Request.HasPendingWrites)
+        {
+            _pendingInput = FlushInputAsync(context, thenEnd: true, stdin);
+            return InputStep.Await;
+        }
+
+        FinishInput(context, stdin);
+        return InputStep.Continue;
+    }
+
+    private async ValueTask FlushInputAsync(RequestContext context, bool thenEnd, bool stdin)
+    {
+        try
+        {
+            await context.Request.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _host.LogError($"fastcgi: cannot keep a {context.Request.BodyLength + context.Request.DataLength}-byte body in '{_host.Spool.Directory}' (--temp-dir): {exception.Message}");
+            Reject(context, 507);
+            return;
+        }
+
+        if (thenEnd)
+        {
+            FinishInput(context, stdin);
+        }
+    }
+
+    private void FinishInput(RequestContext context, bool stdin)
+    {
+        FormStatus form = context.Request.CompleteBody();
+        if (form != FormStatus.Ok)
+        {
+            RejectForm(context, form);
+        }
+        else if (stdin && context.Request.Role == FcgiRole.Filter)
+        {
+            context.State = RequestState.Data;
+        }
+        else
+        {
+            StartHandler(context);
+        }
+    }
+
+    private InputStep RejectForm(RequestContext context, FormStatus status)
+    {
+        FcgiHttpException failure = FcgiRequest.FormFailure(status);
+        if (status == FormStatus.SpoolFull)
+        {
+            _host.LogError($"fastcgi: refusing an upload: the temporary files hold --max-spool-bytes ({_options.MaxSpoolBytes} bytes) already");
+        }
+
+        return Reject(context, failure.StatusCode, failure.Message);
+    }
+
+    private InputStep CompleteParams(RequestContext context)
     {
         if (context.Rejection != 0)
         {
-            Reject(context, context.Rejection);
-            return true;
+            return Reject(context, context.Rejection);
         }
 
         FcgiNameValueStatus status = context.Request.CompleteParams();
         if (status != FcgiNameValueStatus.End)
         {
             _host.LogVerbose($"fastcgi: closing a connection that sent malformed PARAMS ({status})");
-            return false;
+            return InputStep.Close;
         }
 
         FcgiRequest request = context.Request;
         request.Endpoint = TApp.Match(request);
+        if (!request.BeginBody(_host.Spool, _options.MaxFormFields, request.Endpoint is { ReadsForm: true }))
+        {
+            return Reject(context, 400, "The multipart body's Content-Type has no valid boundary.");
+        }
+
         if (request.Role == FcgiRole.Authorizer)
         {
             // An Authorizer request carries no body (FastCGI 1.0 §6.3).
@@ -274,32 +349,39 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
         }
         else if (request.ContentLength is long length && length > BodyLimit(context))
         {
-            Reject(context, 413);
+            return Reject(context, 413);
         }
         else
         {
             context.State = RequestState.Stdin;
         }
 
-        return true;
+        return InputStep.Continue;
     }
 
     /// <summary>The body (and DATA) limit of the request: its endpoint's, or the server's.</summary>
-    private int BodyLimit(RequestContext context) =>
-        context.Request.Endpoint is { MaxBodyBytes: >= 0 } endpoint
-            ? (int)Math.Min(endpoint.MaxBodyBytes, int.MaxValue)
-            : _options.MaxBodyBytes;
+    private long BodyLimit(RequestContext context) =>
+        context.Request.Endpoint is { MaxBodyBytes: >= 0 } endpoint ? endpoint.MaxBodyBytes : _options.MaxBodyBytes;
 
     /// <summary>Answers a request with an error status instead of running its handler.</summary>
-    private void Reject(RequestContext context, int statusCode)
+    private InputStep Reject(RequestContext context, int statusCode, string? message = null)
     {
-        ref long counter = ref statusCode == 413 ? ref _host.Statistics._refusedBodyTooLarge : ref _host.Statistics._refusedParamsTooLarge;
-        Interlocked.Increment(ref counter);
+        switch (statusCode)
+        {
+            case 413:
+                Interlocked.Increment(ref _host.Statistics._refusedBodyTooLarge);
+                break;
+            case 431:
+                Interlocked.Increment(ref _host.Statistics._refusedParamsTooLarge);
+                break;
+        }
+
         StartResponse(context);
-        ServerAnswers.Write(context.Response, statusCode);
+        ServerAnswers.Write(context.Response, statusCode, message);
         context.State = RequestState.Running;
         _receiving = null;
         End(context, EndReason.Completed, fromReceiveLoop: true);
+        return InputStep.Continue;
     }
 
     private void StartResponse(RequestContext context)
@@ -448,6 +530,15 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
         {
             // Ended before it failed (a timeout): its failure is still worth a line in the log.
             _host.LogError($"fastcgi: exception in {request.GetMethodString()} {request.GetPathString()} after the request ended: {exception}");
+            return EndReason.Completed;
+        }
+
+        if (exception is FcgiHttpException answer && !response.HeadersSent)
+        {
+            // The handler's own error answer (or the request's, for a form it could not read).
+            _host.LogVerbose($"fastcgi: {request.GetMethodString()} {request.GetPathString()} answered {answer.StatusCode}: {answer.Message}");
+            response.ResetForError();
+            ServerAnswers.Write(response, answer.StatusCode, answer.Message);
             return EndReason.Completed;
         }
 
@@ -878,4 +969,17 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
 
         return null;
     }
+}
+
+/// <summary>What the receive loop does after a request's input record.</summary>
+internal enum InputStep
+{
+    /// <summary>Read the next record.</summary>
+    Continue,
+
+    /// <summary>Close the connection: the peer broke the protocol.</summary>
+    Close,
+
+    /// <summary>Await <see cref="RequestTable{TApp}.TakePendingInput"/> first (a body's bytes going to disk).</summary>
+    Await,
 }

@@ -45,27 +45,43 @@ internal static class FcgiCgiMode
             return WriteError(output, 400, "Bad CONTENT_LENGTH.");
         }
 
-        var exchange = new FcgiInMemoryExchange(parameters);
+        var spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes));
+        var exchange = new FcgiInMemoryExchange(parameters, spool: spool, maxFormFields: options.MaxFormFields);
         if (contentLength > exchange.BodyLimit<TApp>(options.MaxBodyBytes))
         {
             return WriteError(output, 413, message: null);
         }
 
-        // RFC 3875 §4.2: read no more than CONTENT_LENGTH bytes of the body.
-        byte[] body = new byte[contentLength];
-        int read = 0;
-        while (read < body.Length)
+        // RFC 3875 §4.2: read no more than CONTENT_LENGTH bytes of the body. A body past the
+        // spool threshold goes to a temporary file, as on a connection.
+        byte[] chunk = new byte[(int)Math.Min(Math.Max(contentLength, 1), 64 * 1024)];
+        long left = contentLength;
+        try
         {
-            int n = input.Read(body, read, body.Length - read);
-            if (n == 0)
+            while (left > 0)
             {
-                break;
+                int n = input.Read(chunk, 0, (int)Math.Min(chunk.Length, left));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                exchange.AppendBody(chunk.AsSpan(0, n));
+                left -= n;
             }
 
-            read += n;
+            exchange.CompleteBody();
+        }
+        catch (FcgiHttpException exception)
+        {
+            return WriteError(output, exception.StatusCode, exception.Message);
+        }
+        catch (IOException exception)
+        {
+            error.WriteLine($"fastcgi: cannot keep a {contentLength}-byte body in '{options.TempDirectory ?? Path.GetTempPath()}' (--temp-dir): {exception.Message}");
+            return WriteError(output, 507, message: null);
         }
 
-        exchange.Request.TryAppendBody(body.AsSpan(0, read), int.MaxValue);
         exchange.RunAsync<TApp>(options.MaxBodyBytes, error).GetAwaiter().GetResult();
         output.Write(exchange.RenderResponse());
         output.Flush();

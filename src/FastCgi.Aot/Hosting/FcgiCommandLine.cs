@@ -29,6 +29,12 @@ internal static class FcgiCommandLine
           --max-requests-per-connection N  requests multiplexed on one connection (default 16)
           --max-params-bytes N           PARAMS bytes per request, past it 431 (default 65536)
           --max-body-bytes N             request body bytes, past it 413 (default 33554432)
+          --spool-threshold-bytes N      body bytes kept in memory; past it the body (or a form's
+                                         files) goes to a temporary file (default 1048576)
+          --temp-dir PATH                where those files go (default $TMPDIR, else /tmp)
+          --max-spool-bytes N            bytes all those files may hold at once; past it 507
+                                         (default 1073741824)
+          --max-form-fields N            fields and file parts of one form, past it 413 (default 1024)
           --idle-timeout SECONDS         close a connection idle this long (default 120)
           --read-timeout SECONDS         close a connection stalled mid-request this long (default 30)
           --request-timeout SECONDS      cancel a handler running this long and answer 504 (default 60)
@@ -139,6 +145,18 @@ internal static class FcgiCommandLine
                 case "--shutdown-timeout":
                     options.ShutdownTimeout = ParseSeconds(name, Value(), allowZero: true);
                     break;
+                case "--spool-threshold-bytes":
+                    options.SpoolThresholdBytes = ParseBytes(name, Value());
+                    break;
+                case "--temp-dir":
+                    options.TempDirectory = Value();
+                    break;
+                case "--max-spool-bytes":
+                    options.MaxSpoolBytes = ParseBytes(name, Value());
+                    break;
+                case "--max-form-fields":
+                    options.MaxFormFields = ParseCount(name, Value());
+                    break;
                 case "--blocking-threads":
                     options.BlockingThreads = ParseCount(name, Value(), max: 4096);
                     break;
@@ -226,6 +244,16 @@ internal static class FcgiCommandLine
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int result) || result < min || result > max)
         {
             throw Usage2($"option '{name}' needs a whole number from {min} to {max}, not '{value}'");
+        }
+
+        return result;
+    }
+
+    private static long ParseBytes(string name, string value)
+    {
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long result))
+        {
+            throw Usage2($"option '{name}' needs a number of bytes, not '{value}'");
         }
 
         return result;

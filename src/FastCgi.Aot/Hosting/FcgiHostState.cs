@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using FastCgi.Aot.Connections;
+using FastCgi.Aot.Internal;
 
 namespace FastCgi.Aot.Hosting;
 
@@ -18,12 +19,17 @@ internal sealed class FcgiHostState
         Options = options;
         Workers = new BlockingWorkerPool(options.BlockingThreads, options.BlockingQueueLength, LogError);
         Statistics.Workers = Workers;
+        Spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes));
+        Statistics.Spool = Spool.Budget;
     }
 
     public FcgiServerOptions Options { get; }
 
     /// <summary>The worker threads of <c>Blocking</c> handlers; no thread starts until one is needed.</summary>
     public BlockingWorkerPool Workers { get; }
+
+    /// <summary>Where request bodies past the threshold go, and the process's budget for them.</summary>
+    public SpoolSettings Spool { get; }
 
     /// <summary>When the server started, in <see cref="Environment.TickCount64"/> milliseconds.</summary>
     public long StartedAt { get; } = Environment.TickCount64;

@@ -101,6 +101,27 @@ public sealed class FcgiServerOptions
     public TimeSpan? SlowRequestThreshold { get; set; }
 
     /// <summary>
+    /// The most bytes of one request body (or of a form's fields and files together) kept in
+    /// memory (<c>--spool-threshold-bytes</c>); a larger body, or file part, goes to a temporary
+    /// file in <see cref="TempDirectory"/>. 1 MiB by default.
+    /// </summary>
+    public long SpoolThresholdBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Where request bodies past <see cref="SpoolThresholdBytes"/> are kept (<c>--temp-dir</c>);
+    /// null for <c>$TMPDIR</c>, else <c>/tmp</c>. The files have no name (O_TMPFILE, or unlinked
+    /// at once), so nothing is left behind; a <c>FROM scratch</c> image must provide the directory
+    /// (a volume or a tmpfs mount), or uploads past the threshold are refused with 507.
+    /// </summary>
+    public string? TempDirectory { get; set; }
+
+    /// <summary>The most bytes all temporary files of the process may hold at once (<c>--max-spool-bytes</c>); past it uploads are refused with 507. 1 GiB by default.</summary>
+    public long MaxSpoolBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>The most fields (and file parts) a form may have (<c>--max-form-fields</c>); past it 413. 1024 by default.</summary>
+    public int MaxFormFields { get; set; } = 1024;
+
+    /// <summary>
     /// The most worker threads that run handlers marked <c>Blocking = true</c>
     /// (<c>--blocking-threads</c>). Threads start when work needs them and then stay. The default,
     /// four per core and at least 8, lets several blocking calls (a database, the file system)
@@ -148,6 +169,9 @@ public sealed class FcgiServerOptions
         Positive(ResponseBufferSize, nameof(ResponseBufferSize));
         Positive(MaxResponseBufferBytes, nameof(MaxResponseBufferBytes));
         Positive(BlockingThreads, nameof(BlockingThreads));
+        Positive(MaxFormFields, nameof(MaxFormFields));
+        ArgumentOutOfRangeException.ThrowIfNegative(SpoolThresholdBytes, nameof(SpoolThresholdBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSpoolBytes, nameof(MaxSpoolBytes));
         Positive(BlockingQueueLength, nameof(BlockingQueueLength));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
         PositiveTime(IdleTimeout, nameof(IdleTimeout));

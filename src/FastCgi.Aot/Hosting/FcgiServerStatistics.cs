@@ -22,6 +22,9 @@ public sealed class FcgiServerStatistics
     /// <summary>The host's worker pool, whose gauges these counters show; set once by the host.</summary>
     internal Connections.BlockingWorkerPool? Workers { get; set; }
 
+    /// <summary>The host's spool budget, whose gauge these counters show; set once by the host.</summary>
+    internal Internal.SpoolBudget? Spool { get; set; }
+
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
 
@@ -57,6 +60,9 @@ public sealed class FcgiServerStatistics
 
     /// <summary>Requests that ran past <see cref="FcgiServerOptions.SlowRequestThreshold"/> and were logged; 0 when the log is off.</summary>
     public long SlowRequests => Volatile.Read(ref _slowRequests);
+
+    /// <summary>Bytes of request bodies (and uploaded files) held in temporary files now (at most <see cref="FcgiServerOptions.MaxSpoolBytes"/>).</summary>
+    public long SpooledBytes => Spool?.SpooledBytes ?? 0;
 
     /// <summary>Worker threads started for <c>Blocking</c> handlers (at most <see cref="FcgiServerOptions.BlockingThreads"/>).</summary>
     public int BlockingThreads => Workers?.Threads ?? 0;

@@ -19,7 +19,9 @@ internal sealed class FcgiInMemoryExchange
         ReadOnlySpan<byte> body = default,
         FcgiRole role = FcgiRole.Responder,
         ReadOnlySpan<byte> data = default,
-        CancellationToken aborted = default)
+        CancellationToken aborted = default,
+        SpoolSettings? spool = null,
+        int maxFormFields = 1024)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         foreach (KeyValuePair<string, string> parameter in parameters)
@@ -37,8 +39,14 @@ internal sealed class FcgiInMemoryExchange
             throw new InvalidOperationException($"The parameters did not encode to a valid stream: {status}.");
         }
 
-        Request.TryAppendBody(body, int.MaxValue);
-        Request.TryAppendData(data, int.MaxValue);
+        // The body goes in as a connection feeds it; a form is read from it on first use.
+        Request.BeginBody(spool ?? SpoolSettings.InMemory, maxFormFields, readFormAsItArrives: false);
+        AppendBody(body);
+        if (Request.AppendData(data) != FormStatus.Ok)
+        {
+            Request.Flush();
+        }
+
         Request.Start(1, role, keepConnection: false, aborted);
         Response.Start(sink: null, requestId: 1, suppressBody: Request.Method.SequenceEqual("HEAD"u8), streamThreshold: int.MaxValue);
     }
@@ -46,6 +54,28 @@ internal sealed class FcgiInMemoryExchange
     public FcgiRequest Request { get; } = new();
 
     public FcgiResponse Response { get; } = new();
+
+    /// <summary>Appends bytes to the body, writing them to a temporary file on this thread when they pass the threshold.</summary>
+    /// <exception cref="FcgiHttpException">507: the spool budget is spent.</exception>
+    public void AppendBody(ReadOnlySpan<byte> body)
+    {
+        FormStatus status = Request.AppendBody(body);
+        if (status == FormStatus.FlushNeeded)
+        {
+            Request.Flush();
+        }
+        else if (status != FormStatus.Ok)
+        {
+            throw FcgiRequest.FormFailure(status);
+        }
+    }
+
+    /// <summary>The body is complete: writes what waits for the temporary file.</summary>
+    public void CompleteBody()
+    {
+        Request.Flush();
+        Request.CompleteBody();
+    }
 
     /// <summary>The request's body limit: its endpoint's (matching it first), or <paramref name="maxBodyBytes"/>.</summary>
     public long BodyLimit<TApp>(long maxBodyBytes)
@@ -69,7 +99,7 @@ internal sealed class FcgiInMemoryExchange
         long began = System.Diagnostics.Stopwatch.GetTimestamp();
         FcgiRequestOutcome outcome = FcgiRequestOutcome.Completed;
         long limit = BodyLimit<TApp>(maxBodyBytes);
-        if (Request.Body.Length > limit || Request.Data.Length > limit || Request.ContentLength > limit)
+        if (Request.BodyLength > limit || Request.DataLength > limit || Request.ContentLength > limit)
         {
             ServerAnswers.Write(Response, 413);
         }
@@ -82,6 +112,11 @@ internal sealed class FcgiInMemoryExchange
                 {
                     throw new InvalidOperationException($"The handler set Content-Length: {Response.ContentLength} but wrote {Response.BodyLength} body bytes.");
                 }
+            }
+            catch (FcgiHttpException exception) when (!Response.HasStarted)
+            {
+                Response.ResetForError();
+                ServerAnswers.Write(Response, exception.StatusCode, exception.Message);
             }
             catch (Exception exception) when (!(exception is OperationCanceledException && Request.Aborted.IsCancellationRequested))
             {

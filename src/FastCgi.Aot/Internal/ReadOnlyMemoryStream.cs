@@ -65,6 +65,25 @@ internal sealed class ReadOnlyMemoryStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         new(Read(buffer.Span));
 
+    /// <summary>Writes what is left straight from the memory: no intermediate buffer, no extra copy.</summary>
+    public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ReadOnlyMemory<byte> rest = _memory.Slice(_position);
+        _position = _memory.Length;
+        ValueTask write = destination.WriteAsync(rest, cancellationToken);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
+    }
+
+    /// <inheritdoc />
+    public override void CopyTo(Stream destination, int bufferSize)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ReadOnlySpan<byte> rest = _memory.Span.Slice(_position);
+        _position = _memory.Length;
+        destination.Write(rest);
+    }
+
     public override long Seek(long offset, SeekOrigin origin)
     {
         long target = origin switch

@@ -1,0 +1,223 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace FastCgi.Aot.Internal;
+
+/// <summary>How many bytes all temporary files of the process may hold at once (<c>--max-spool-bytes</c>).</summary>
+internal sealed class SpoolBudget(long maxBytes)
+{
+    private long _spooled;
+
+    public long MaxBytes { get; } = maxBytes;
+
+    /// <summary>The bytes in temporary files now.</summary>
+    public long SpooledBytes => Volatile.Read(ref _spooled);
+
+    /// <summary>Takes <paramref name="bytes"/> of the budget; false when it is spent.</summary>
+    public bool TryReserve(long bytes)
+    {
+        if (Interlocked.Add(ref _spooled, bytes) > MaxBytes)
+        {
+            Interlocked.Add(ref _spooled, -bytes);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Release(long bytes) => Interlocked.Add(ref _spooled, -bytes);
+}
+
+/// <summary>Where bytes too large for memory go: the directory, the threshold, and the process's budget.</summary>
+internal sealed class SpoolSettings(string directory, long thresholdBytes, SpoolBudget budget)
+{
+    /// <summary>The same directory and budget with another threshold (a form's memory left for its next file).</summary>
+    public SpoolSettings(SpoolSettings other, long thresholdBytes)
+        : this(other.Directory, thresholdBytes, other.Budget)
+    {
+    }
+
+    /// <summary>The directory temporary files are made in (<c>--temp-dir</c>).</summary>
+    public string Directory { get; } = directory;
+
+    /// <summary>The most bytes kept in memory; past it they go to a file.</summary>
+    public long ThresholdBytes { get; } = thresholdBytes;
+
+    public SpoolBudget Budget { get; } = budget;
+
+    /// <summary>Never spools: for requests that live in memory only (tests).</summary>
+    public static SpoolSettings InMemory { get; } = new(Path.GetTempPath(), long.MaxValue, new SpoolBudget(long.MaxValue));
+}
+
+/// <summary>What appending to a <see cref="SpooledBuffer"/> needs next.</summary>
+internal enum SpoolStatus
+{
+    /// <summary>Appended; go on.</summary>
+    Ok,
+
+    /// <summary>Appended; call <see cref="SpooledBuffer.FlushAsync"/> before appending more.</summary>
+    FlushNeeded,
+
+    /// <summary>Not appended: the process's spool budget (<c>--max-spool-bytes</c>) is spent.</summary>
+    SpoolFull,
+}
+
+/// <summary>
+/// Bytes that live in memory up to a threshold and in a <see cref="SpoolFile"/> past it: a
+/// request's body, its Filter data, or a file part of a form. Appending never touches the disk:
+/// bytes past the threshold collect in a write buffer, which the caller flushes (on the thread
+/// pool) when <see cref="Append"/> asks, so that memory stays bounded by the threshold plus one
+/// write buffer, whatever the size of the body.
+/// </summary>
+internal sealed class SpooledBuffer
+{
+    /// <summary>The write buffer's size: bytes past the threshold are written in pieces this large.</summary>
+    public const int WriteChunk = 64 * 1024;
+
+    private GrowableBuffer _memory = new();
+    private SpoolSettings _settings = SpoolSettings.InMemory;
+    private SpoolFile? _file;
+    private bool _spooling;
+    private long _fileLength;
+    private long _length;
+    private long _reserved;
+    private ReadOnlyMemoryStream? _memoryStream;
+
+    /// <summary>Every byte appended so far.</summary>
+    public long Length => _length;
+
+    /// <summary>True once the bytes went past the threshold: they are read with <see cref="OpenStream"/> only.</summary>
+    public bool IsSpooled => _spooling;
+
+    /// <summary>The bytes, when they are all in memory.</summary>
+    /// <exception cref="InvalidOperationException">They were spooled to a file.</exception>
+    public ReadOnlyMemory<byte> Memory => _spooling ? throw new InvalidOperationException("The bytes were spooled to a file.") : _memory.WrittenMemory;
+
+    /// <summary>Starts afresh with these settings; keeps a small buffer.</summary>
+    public void Begin(SpoolSettings settings)
+    {
+        Reset();
+        _settings = settings;
+    }
+
+    /// <summary>Appends <paramref name="data"/>: to memory below the threshold, to the write buffer past it.</summary>
+    public SpoolStatus Append(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return SpoolStatus.Ok;
+        }
+
+        if (!_spooling)
+        {
+            if (_memory.Length + (long)data.Length <= _settings.ThresholdBytes)
+            {
+                _memory.TryAppend(data, int.MaxValue);
+                _length += data.Length;
+                return SpoolStatus.Ok;
+            }
+
+            // Past the threshold: everything goes to a file, the bytes held so far first.
+            if (!_settings.Budget.TryReserve(_memory.Length))
+            {
+                return SpoolStatus.SpoolFull;
+            }
+
+            _reserved += _memory.Length;
+            _spooling = true;
+        }
+
+        if (!_settings.Budget.TryReserve(data.Length))
+        {
+            return SpoolStatus.SpoolFull;
+        }
+
+        _reserved += data.Length;
+        _memory.TryAppend(data, int.MaxValue);
+        _length += data.Length;
+        return _memory.Length >= WriteChunk ? SpoolStatus.FlushNeeded : SpoolStatus.Ok;
+    }
+
+    /// <summary>True when bytes wait in the write buffer.</summary>
+    public bool HasPendingWrite => _spooling && _memory.Length > 0;
+
+    /// <summary>Writes the write buffer to the file (creating it the first time), on the thread pool.</summary>
+    public async ValueTask FlushAsync()
+    {
+        if (!HasPendingWrite)
+        {
+            return;
+        }
+
+        if (_file is null)
+        {
+            // Creating the file is a system call on the file system too: off the I/O thread.
+            string directory = _settings.Directory;
+            _file = await Task.Run(() => SpoolFile.Create(directory)).ConfigureAwait(false);
+        }
+
+        ReadOnlyMemory<byte> pending = _memory.WrittenMemory;
+        await _file.WriteAsync(pending, _fileLength).ConfigureAwait(false);
+        _fileLength += pending.Length;
+        _memory.Reset();
+    }
+
+    /// <summary>The same, on the calling thread: for callers that may block (CGI mode, a handler reading a form).</summary>
+    public void Flush()
+    {
+        if (!HasPendingWrite)
+        {
+            return;
+        }
+
+        _file ??= SpoolFile.Create(_settings.Directory);
+        _file.Write(_memory.WrittenSpan, _fileLength);
+        _fileLength += _memory.Length;
+        _memory.Reset();
+    }
+
+    /// <summary>
+    /// A read-only stream over the bytes, from the start: over memory, or over the file. The
+    /// memory stream is reused (a second call rewinds it); a file stream is new each time.
+    /// </summary>
+    public Stream OpenStream()
+    {
+        if (!_spooling)
+        {
+            return (_memoryStream ??= new ReadOnlyMemoryStream()).Reset(_memory.WrittenMemory);
+        }
+
+        if (HasPendingWrite || _file is null)
+        {
+            throw new InvalidOperationException("The spooled bytes are still being written.");
+        }
+
+        return new SpoolReadStream(_file, _fileLength);
+    }
+
+    /// <summary>Closes the file (its space is freed: it has no name) and gives its budget back; keeps a small buffer.</summary>
+    public void Reset()
+    {
+        _memory.Reset();
+        _memoryStream?.Reset(default);
+        _file?.Dispose();
+        _file = null;
+        _spooling = false;
+        _fileLength = 0;
+        _length = 0;
+        if (_reserved > 0)
+        {
+            _settings.Budget.Release(_reserved);
+            _reserved = 0;
+        }
+    }
+
+    /// <summary>As <see cref="Reset"/>, returning the buffer to the pool too.</summary>
+    public void Release()
+    {
+        Reset();
+        _memory.Release();
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using FastCgi.Aot.Hosting;
+using FastCgi.Aot.Tests.Connections;
+using FastCgi.Aot.Tests.Hosting;
+
+namespace FastCgi.Aot.Tests.Bodies;
+
+/// <summary>Bodies past the threshold live in an unnamed temporary file, within a budget, read through one stream API.</summary>
+public sealed class SpoolingTests
+{
+    private static TestServer Start(string tempDirectory, Action<FcgiServerOptions>? configure = null) =>
+        TestServer.Start<BodyApplication>(o =>
+        {
+            o.SpoolThresholdBytes = 64 * 1024;
+            o.TempDirectory = tempDirectory;
+            configure?.Invoke(o);
+        });
+
+    private static byte[] Pattern(int length)
+    {
+        byte[] bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact]
+    public async Task ABodyUnderTheThresholdStaysInMemory()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp);
+        using FcgiTestClient client = server.Connect();
+        byte[] body = Pattern(60 * 1024);
+
+        client.SendRequest(1, "POST", "/body", body);
+        CgiResponse response = client.ReadUntilEnd(1).Parse();
+
+        Assert.Equal("no", response.Header("X-Spooled"));
+        Assert.Equal(body, response.Body);
+    }
+
+    [Fact]
+    public async Task ABodyPastTheThresholdIsSpooledAndReadBackWhole()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp);
+        using FcgiTestClient client = server.Connect();
+        byte[] body = Pattern(3 * 1024 * 1024 + 17);
+
+        client.SendRequest(1, "POST", "/body", body);
+        CgiResponse response = client.ReadUntilEnd(1).Parse();
+
+        Assert.Equal("yes", response.Header("X-Spooled"));
+        Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Header("X-Length"));
+        Assert.True(body.AsSpan().SequenceEqual(response.Body));
+        Assert.Equal(0, server.Instance.Statistics.SpooledBytes);
+        TimeoutRaceTests.AssertQuiet(server);
+    }
+
+    [Fact]
+    public async Task ASpooledBodyHasNoNameInTheTempDirectoryAndItsSpaceReturnsWithTheRequest()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp);
+        using FcgiTestClient client = server.Connect();
+        (System.Threading.ManualResetEventSlim entered, System.Threading.ManualResetEventSlim open) = BodyApplication.GateFor("spool-held");
+
+        client.SendRequest(1, "POST", "/body/gate?spool-held", Pattern(1024 * 1024));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+
+        // The handler holds the spooled body now: the file exists only as an open descriptor.
+        Assert.Empty(Directory.GetFileSystemEntries(temp));
+        Assert.Equal(1024 * 1024, server.Instance.Statistics.SpooledBytes);
+        open.Set();
+        Assert.Equal("1048576", client.ReadUntilEnd(1).Parse().BodyText);
+        TimeoutRaceTests.AssertQuiet(server);
+        Assert.Equal(0, server.Instance.Statistics.SpooledBytes);
+    }
+
+    [Fact]
+    public async Task TheSpanApiOfASpooledBodyPointsToTheStreamApi()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp);
+        using FcgiTestClient client = server.Connect();
+
+        client.SendRequest(1, "POST", "/body/span", Pattern(100 * 1024));
+        CgiResponse response = client.ReadUntilEnd(1).Parse();
+
+        Assert.Equal(409, response.Status);
+        Assert.Contains("OpenBodyStream()", response.BodyText, StringComparison.Ordinal);
+        Assert.Contains("--spool-threshold-bytes", response.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PastTheSpoolBudgetAnUploadIsRefusedWith507()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp, o => o.MaxSpoolBytes = 256 * 1024);
+        using FcgiTestClient client = server.Connect();
+
+        client.SendRequest(1, "POST", "/body", Pattern(1024 * 1024));
+        CgiResponse response = client.ReadUntilEnd(1).Parse();
+
+        Assert.Equal(507, response.Status);
+        Assert.Contains("--max-spool-bytes", server.Log, StringComparison.Ordinal);
+        Assert.Equal(0, server.Instance.Statistics.SpooledBytes);
+        client.Results.Clear();
+        Assert.Equal(200, client.Get("/cookie").Parse().Status);
+    }
+
+    [Fact]
+    public async Task AMissingTempDirectoryRefusesLargeBodiesWith507AndSaysWhy()
+    {
+        string missing = Path.Combine(TestServer.NewTempDirectory(), "not-there");
+        await using TestServer server = Start(missing);
+        using FcgiTestClient client = server.Connect();
+
+        client.SendRequest(1, "POST", "/body", Pattern(200 * 1024));
+        CgiResponse response = client.ReadUntilEnd(1).Parse();
+
+        Assert.Equal(507, response.Status);
+        Assert.Contains("--temp-dir", server.Log, StringComparison.Ordinal);
+        Assert.Contains(missing, server.Log, StringComparison.Ordinal);
+        TimeoutRaceTests.AssertQuiet(server);
+    }
+
+    [Fact]
+    public async Task AHandlerCanAnswerWithAnHttpExceptionInsteadOfA500()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp);
+        using FcgiTestClient client = server.Connect();
+
+        CgiResponse response = client.Get("/refuse").Parse();
+
+        Assert.Equal(409, response.Status);
+        Assert.Equal("That name is taken.\n", response.BodyText);
+        Assert.Equal(0, server.Instance.Statistics.HandlerErrors);
+    }
+}
