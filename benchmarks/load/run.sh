@@ -21,7 +21,7 @@
 # keep-alive) in nginx and HAProxy, and behind lighttpd's mod_proxy (a connection per request).
 #
 # Contenders (CONTENDERS, default "ceiling fastcgi-aot go libfcgi php-fpm kestrel"):
-#   ceiling       the front answering itself, no app (hello, mem, haproxy only)
+#   ceiling       the front answering itself, no app (hello and haproxy only)
 #   fastcgi-aot   benchmarks/FastCgi.Aot.LoadApp, NativeAOT; fastcgi-aot-sockets (only when named):
 #                 the same executable with --io-engine sockets
 #   go            net/http/fcgi          (contenders/go)
@@ -101,7 +101,7 @@ log() { printf '%s\n' "$*" >&2; }
 # --- the cells and what they cost ------------------------------------------------------------
 supports() {  # $1 = contender, $2 = shape
   case "$1" in
-    ceiling) case "$2" in hello|mem|haproxy) return 0 ;; *) return 1 ;; esac ;;
+    ceiling) case "$2" in hello|haproxy) return 0 ;; *) return 1 ;; esac ;;
     *) return 0 ;;
   esac
 }
@@ -517,7 +517,9 @@ run_one() {  # $1 = shape, $2 = contender, $3 = round
     running+=("$front_pid")
     [ "$name" = php-fpm ] && write_php_conf
     mapfile -t cmd < <(app_command "$name")
-    sleep 0.2
+    # The hello cells time the app's start: the front must be up first. Elsewhere startwait's
+    # polling covers the front's start too.
+    [ "$shape" = hello ] && sleep 0.2
     startline="$("$bin/startwait" "$port" /hello "$work/app.log" -- "${cmd[@]}" || true)"
     app_pid="${startline% *}"
     running+=("$app_pid")
@@ -596,8 +598,12 @@ row = {
 }
 with open(sys.argv[1], "a") as f:
     f.write(json.dumps(row) + "\n")
+r = row
+figure = lambda v, f: "-" if v is None else f % v
+print(f"  {r['shape']} {r['contender']}: {r['status']}; {r['rps']:.0f} req/s, p99 {r['p99_us'] / 1000:.2f} ms,"
+      f" app {figure(r['app_cpu_us'], '%.1f')} us/req, {r['front']} {figure(r['front_cpu_us'], '%.1f')} us/req,"
+      f" peak {figure(r['peak_rss_kib'] and r['peak_rss_kib'] / 1024, '%.1f')} MiB, errors {r['non2xx'] + r['socket_errors']}", file=sys.stderr)
 PY
-  log "  $shape $name: $(tail -1 "$results" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print("{status} {rps:.0f} req/s p99 {p99_us:.0f} us app {a} us/req front {f} us/req peak {k} KiB errors {e}".format(a="-" if r["app_cpu_us"] is None else "%.1f" % r["app_cpu_us"], f="-" if r["front_cpu_us"] is None else "%.1f" % r["front_cpu_us"], k=r["peak_rss_kib"], e=r["socket_errors"] + r["non2xx"], **r))')"
 }
 
 for round in $(seq "$rounds"); do
