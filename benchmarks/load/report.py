@@ -32,6 +32,9 @@ SHAPE_TITLES = {
     "haproxy": "haproxy: GET /hello through HAProxy fcgi-app (mpxs-conns, get-values)",
     "conn-per-request": "conn-per-request: GET /hello through lighttpd, a new app connection per request",
 }
+# Fewer requests than this in a round make the row's figures rough: CPU per request then counts
+# a noticeable share of work still in flight when the timed run starts and ends.
+FEW_REQUESTS = 100
 # Shapes whose answer is small: the p99 target applies to them at 32 connections.
 SMALL_RESPONSE_SHAPES = {"hello", "users", "json", "form", "haproxy", "conn-per-request"}
 P99_LIMIT_MS = 3.0
@@ -90,6 +93,7 @@ def summarize(rows):
             "connections": mine[0]["connections"],
             "errors": sum(r["non2xx"] + r["socket_errors"] for r in mine),
             "requests": sum(r["requests"] for r in mine),
+            "fewest_requests": min((r["requests"] for r in ok), default=0),
         }
         for column in ["rps", "p50_us", "p99_us", "app_cpu_us", "front_cpu_us", "peak_rss_kib", "idle_rss_kib", "start_us"]:
             entry[column] = median([r.get(column) for r in ok])
@@ -116,7 +120,7 @@ def check(target, ours, limit, relation):
         met = ours >= limit
         miss = (1 - ours / limit) * 100 if limit else 0.0
     result["met"] = met
-    result["text"] = "met" if met else "MISSED by {:.0f}%".format(miss)
+    result["text"] = "met" if met else "MISSED by {:.{}f}%".format(miss, 0 if miss >= 10 else 1 if miss >= 1 else 2)
     return result
 
 
@@ -147,6 +151,7 @@ def main():
 
     ratios = {}
     flagged_any = False
+    few_any = False
     for shape in shapes:
         front = next(r["front"] for r in rows if r["shape"] == shape)
         connections = next(r["connections"] for r in rows if r["shape"] == shape)
@@ -157,8 +162,10 @@ def main():
             if entry is None:
                 continue
             flagged = entry["status"] == "ok" and entry["errors"] > 0
+            few = entry["status"] == "ok" and entry["fewest_requests"] < FEW_REQUESTS
             flagged_any |= flagged
-            label = name + (" (FAILED)" if entry["status"] != "ok" else "") + (" !" if flagged else "")
+            few_any |= few
+            label = name + (" (FAILED)" if entry["status"] != "ok" else "") + (" !" if flagged else "") + (" ~" if few else "")
             table.append([label] + [fmt(entry[c[0]], c[2], c[3]) for c in COLUMNS] + [str(entry["errors"])])
         shape_ratios = {}
         if ok_value(summary, shape, OURS, "rps") is not None:
@@ -187,6 +194,9 @@ def main():
     md += ["### The contenders at rest (executable; idle RSS and start time from the hello cells)", ""]
     md += markdown_table(["contender"] + [c[1] for c in FACT_COLUMNS], facts)
     md.append("")
+    md += ["Ratios are ours divided by theirs: above 1 is better for req/s, below 1 for the rest.", ""]
+    if few_any:
+        md += [f"`~`: fewer than {FEW_REQUESTS} requests in a round of that cell; its figures are rough.", ""]
     if flagged_any:
         md += ["`!`: wrk counted socket errors (connect, read, write or timeout) in that cell, below the "
                "tolerance that fails it; the errors column has the count over all rounds.", ""]
