@@ -1,3 +1,0 @@
-<?php
-header('Content-Type: text/plain; charset=utf-8');
-echo 'Hello, World!';
