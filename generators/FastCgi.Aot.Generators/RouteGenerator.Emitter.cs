@@ -57,35 +57,17 @@ internal sealed partial class RouteGenerator
 
             for (int i = 0; i < model.Routes.Count; i++)
             {
-                RouteModel route = model.Routes[i];
+                EndpointModel route = model.Routes[i];
                 writer.WriteLine();
-                EmitInvoker(
-                    writer,
-                    $"{i}",
-                    $"{route.HttpMethod} {Escape(route.Template)}",
-                    route.Segments,
-                    route.ContainingType,
-                    route.MethodName,
-                    route.Parameters,
-                    route.Result,
-                    model.Json);
+                EmitInvoker(writer, $"{i}", $"{route.HttpMethod} {Escape(route.Template)}", route, model.Json);
             }
 
-            foreach (RoleHandlerModel? handler in new[] { model.Authorizer, model.Filter })
+            foreach (EndpointModel? handler in new[] { model.Authorizer, model.Filter })
             {
                 if (handler is not null)
                 {
                     writer.WriteLine();
-                    EmitInvoker(
-                        writer,
-                        handler.Role.ToString(),
-                        $"The {handler.Role} role",
-                        ImmutableEquatableArray<SegmentModel>.Empty,
-                        handler.ContainingType,
-                        handler.MethodName,
-                        handler.Parameters,
-                        handler.Result,
-                        model.Json);
+                    EmitInvoker(writer, handler.Role.ToString(), $"The {handler.Role} role", handler, model.Json);
                 }
             }
 
@@ -149,28 +131,28 @@ internal sealed partial class RouteGenerator
             writer.CloseBlock();
         }
 
-        private static void EmitDispatcher(SourceWriter writer, IReadOnlyList<RouteModel> routes)
+        private static void EmitDispatcher(SourceWriter writer, IReadOnlyList<EndpointModel> routes)
         {
-            var indexes = new Dictionary<RouteModel, int>();
+            var indexes = new Dictionary<EndpointModel, int>();
             for (int i = 0; i < routes.Count; i++)
             {
                 indexes[routes[i]] = i;
             }
 
-            List<List<RouteModel>> groups = routes.GroupBy(static r => r.Shape).Select(static g => g.ToList()).ToList();
+            List<List<EndpointModel>> groups = routes.GroupBy(static r => r.Shape).Select(static g => g.ToList()).ToList();
             groups.Sort(static (x, y) => CompareSpecificity(x[0].Segments, y[0].Segments));
             int maxSegments = routes.Max(static r => r.Segments.Count);
 
             // The order the dispatcher tries the groups in: fixed lengths by count, then catch-alls.
-            List<List<RouteModel>> fixedGroups = groups.Where(static g => !IsCatchAll(g[0].Segments)).ToList();
-            List<List<RouteModel>> catchAllGroups = groups.Where(static g => IsCatchAll(g[0].Segments)).ToList();
-            List<List<RouteModel>> order = fixedGroups.GroupBy(static g => g[0].Segments.Count).OrderBy(static g => g.Key).SelectMany(static g => g).Concat(catchAllGroups).ToList();
+            List<List<EndpointModel>> fixedGroups = groups.Where(static g => !IsCatchAll(g[0].Segments)).ToList();
+            List<List<EndpointModel>> catchAllGroups = groups.Where(static g => IsCatchAll(g[0].Segments)).ToList();
+            List<List<EndpointModel>> order = fixedGroups.GroupBy(static g => g[0].Segments.Count).OrderBy(static g => g.Key).SelectMany(static g => g).Concat(catchAllGroups).ToList();
 
             // A group that matches the path but not the method falls through to the less specific
             // groups that may match the same path; 405 only when none takes the method, with the
             // methods of every group that matched. A group that shares no path with any other
             // answers 405 at once.
-            var overlaps = new Dictionary<List<RouteModel>, (bool Earlier, bool Later)>();
+            var overlaps = new Dictionary<List<EndpointModel>, (bool Earlier, bool Later)>();
             for (int i = 0; i < order.Count; i++)
             {
                 bool earlier = false;
@@ -206,11 +188,11 @@ internal sealed partial class RouteGenerator
             {
                 writer.WriteLine("switch (count)");
                 writer.OpenBlock();
-                foreach (IGrouping<int, List<RouteModel>> byCount in fixedGroups.GroupBy(static g => g[0].Segments.Count).OrderBy(static g => g.Key))
+                foreach (IGrouping<int, List<EndpointModel>> byCount in fixedGroups.GroupBy(static g => g[0].Segments.Count).OrderBy(static g => g.Key))
                 {
                     writer.WriteLine($"case {byCount.Key}:");
                     writer.OpenBlock();
-                    foreach (List<RouteModel> group in byCount)
+                    foreach (List<EndpointModel> group in byCount)
                     {
                         EmitGroup(writer, group, indexes, overlaps[group]);
                     }
@@ -223,7 +205,7 @@ internal sealed partial class RouteGenerator
                 writer.WriteLine();
             }
 
-            foreach (List<RouteModel> group in catchAllGroups)
+            foreach (List<EndpointModel> group in catchAllGroups)
             {
                 EmitGroup(writer, group, indexes, overlaps[group]);
             }
@@ -315,7 +297,7 @@ internal sealed partial class RouteGenerator
             return 0;
         }
 
-        private static void EmitGroup(SourceWriter writer, List<RouteModel> group, Dictionary<RouteModel, int> indexes, (bool Earlier, bool Later) overlaps)
+        private static void EmitGroup(SourceWriter writer, List<EndpointModel> group, Dictionary<EndpointModel, int> indexes, (bool Earlier, bool Later) overlaps)
         {
             IReadOnlyList<SegmentModel> segments = group[0].Segments;
             bool catchAll = segments[segments.Count - 1].Kind == SegmentKind.CatchAll;
@@ -352,7 +334,7 @@ internal sealed partial class RouteGenerator
             string argumentList = string.Concat(arguments.Select(static a => ", " + a));
             bool hasHead = group.Any(static r => r.HttpMethod == "HEAD");
             var allow = new List<string>();
-            foreach (RouteModel route in group.OrderBy(static r => r.HttpMethod == "HEAD" ? 0 : 1).ThenBy(static r => r.HttpMethod, StringComparer.Ordinal))
+            foreach (EndpointModel route in group.OrderBy(static r => r.HttpMethod == "HEAD" ? 0 : 1).ThenBy(static r => r.HttpMethod, StringComparer.Ordinal))
             {
                 string test = route.HttpMethod == "GET" && !hasHead
                     ? $"{Binding}.IsGetOrHead(method)"
@@ -390,17 +372,13 @@ internal sealed partial class RouteGenerator
         /// Writes <c>Invoke{suffix}</c>, which binds a handler's parameters and calls it, and the
         /// <c>Write{suffix}</c> and <c>Await{suffix}</c> that write its result.
         /// </summary>
-        private static void EmitInvoker(
-            SourceWriter writer,
-            string suffix,
-            string what,
-            IReadOnlyList<SegmentModel> segments,
-            string containingType,
-            string methodName,
-            IReadOnlyList<ParameterModel> parameters,
-            ResultModel result,
-            JsonContextModel json)
+        private static void EmitInvoker(SourceWriter writer, string suffix, string what, EndpointModel endpoint, JsonContextModel json)
         {
+            IReadOnlyList<SegmentModel> segments = endpoint.Segments;
+            string containingType = endpoint.Handler.ContainingType;
+            string methodName = endpoint.Handler.MethodName;
+            IReadOnlyList<ParameterModel> parameters = endpoint.Handler.Parameters;
+            ResultModel result = endpoint.Handler.Result;
             var routeArguments = new List<string>();
             var routeNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (SegmentModel segment in segments)

@@ -28,7 +28,7 @@ internal sealed partial class RouteGenerator
             _compilation = compilation;
         }
 
-        public static HandlerModel Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static HandlerModel ParseRoutes(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
@@ -36,7 +36,7 @@ internal sealed partial class RouteGenerator
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
-            return parser.ParseHandler(method, syntax, context.Attributes, cancellationToken);
+            return parser.ParseRouteHandler(method, syntax, context.Attributes, cancellationToken);
         }
 
         public static HandlerModel ParseAuthorizer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -120,18 +120,16 @@ internal sealed partial class RouteGenerator
             _ => type.Name,
         };
 
-        private HandlerModel ParseHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        private HandlerModel ParseRouteHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             string displayName = method.ContainingType.Name + "." + method.Name;
             Location location = syntax.Identifier.GetLocation();
-            var routes = new List<RouteModel>();
-            var sites = new List<RouteSite>();
+            var endpoints = new List<EndpointSite>();
 
             bool valid = CheckMethod(method, syntax, displayName, location);
 
-            // The parameters and the result do not depend on the attribute; the template does.
-            var jsonTypes = new List<string>();
-            ResultModel? result = ParseResult(method, displayName, location, jsonTypes);
+            // The result does not depend on the attribute; the parameters do, through the template and the method.
+            ResultModel? result = ParseResult(method, displayName, location);
             valid &= result is not null;
 
             foreach (AttributeData attribute in attributes)
@@ -162,24 +160,15 @@ internal sealed partial class RouteGenerator
                     continue;
                 }
 
-                var routeJson = new List<string>(jsonTypes);
-                List<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, routeJson, HandlerRole.Responder);
+                ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, HandlerRole.Responder);
                 if (parameters is null || !routeValid || result is null)
                 {
                     continue;
                 }
 
-                var route = new RouteModel(
-                    httpMethod,
-                    template!,
-                    segments.ToImmutableEquatableArray(),
-                    method.ContainingType.ToDisplayString(s_keyFormat),
-                    method.Name,
-                    displayName,
-                    parameters.ToImmutableEquatableArray(),
-                    result);
-                routes.Add(route);
-                sites.Add(new RouteSite(httpMethod, template!, route.Shape, displayName, routeJson.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation)));
+                var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
+                var route = new EndpointModel(HandlerRole.Responder, httpMethod, template!, segments.ToImmutableEquatableArray(), handler);
+                endpoints.Add(new EndpointSite(route, LocationInfo.From(attributeLocation)));
             }
 
             // A method with a role attribute too is reported by that attribute's parse (FCGI017) and
@@ -189,12 +178,7 @@ internal sealed partial class RouteGenerator
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
             }
 
-            return new HandlerModel(
-                routes.ToImmutableEquatableArray(),
-                ImmutableEquatableArray<RoleHandlerModel>.Empty,
-                _diagnostics.ToImmutableEquatableArray(),
-                sites.ToImmutableEquatableArray(),
-                ImmutableEquatableArray<RoleSite>.Empty);
+            return new HandlerModel(endpoints.ToImmutableEquatableArray(), _diagnostics.ToImmutableEquatableArray());
         }
 
         private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
@@ -222,24 +206,18 @@ internal sealed partial class RouteGenerator
                 valid = false;
             }
 
-            var jsonTypes = new List<string>();
-            ResultModel? result = ParseResult(method, displayName, location, jsonTypes);
-            List<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), jsonTypes, role);
+            ResultModel? result = ParseResult(method, displayName, location);
+            ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), role);
             if (!valid || result is null || parameters is null)
             {
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
             }
 
-            string containingType = method.ContainingType.ToDisplayString(s_keyFormat);
-            string signature = $"{containingType}.{method.Name}({string.Join(", ", parameters.Select(static p => p.TypeName))})";
-            var handler = new RoleHandlerModel(role, containingType, method.Name, displayName, signature, parameters.ToImmutableEquatableArray(), result);
-            var site = new RoleSite(role, signature, displayName, jsonTypes.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation));
+            var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
+            var endpoint = new EndpointModel(role, string.Empty, string.Empty, ImmutableEquatableArray<SegmentModel>.Empty, handler);
             return new HandlerModel(
-                ImmutableEquatableArray<RouteModel>.Empty,
-                new[] { handler }.ToImmutableEquatableArray(),
-                _diagnostics.ToImmutableEquatableArray(),
-                ImmutableEquatableArray<RouteSite>.Empty,
-                new[] { site }.ToImmutableEquatableArray());
+                new[] { new EndpointSite(endpoint, LocationInfo.From(attributeLocation)) }.ToImmutableEquatableArray(),
+                _diagnostics.ToImmutableEquatableArray());
         }
 
         /// <summary>The attribute that marks a handler of <paramref name="role"/>, without its suffix.</summary>
@@ -324,7 +302,7 @@ internal sealed partial class RouteGenerator
             return true;
         }
 
-        private ResultModel? ParseResult(IMethodSymbol method, string displayName, Location location, List<string> jsonTypes)
+        private ResultModel? ParseResult(IMethodSymbol method, string displayName, Location location)
         {
             ITypeSymbol declared = method.ReturnType;
             string declaredName = declared.ToDisplayString(s_typeFormat);
@@ -376,23 +354,17 @@ internal sealed partial class RouteGenerator
                 return null;
             }
 
-            string jsonTypeName = string.Empty;
-            if (kind == ResultKind.Json)
-            {
-                jsonTypeName = type.ToDisplayString(s_keyFormat);
-                jsonTypes.Add(jsonTypeName);
-            }
+            string jsonTypeName = kind == ResultKind.Json ? type.ToDisplayString(s_keyFormat) : string.Empty;
 
             return new ResultModel(kind.Value, async, declaredName, typeName, jsonTypeName, nullableReference || nullableValue || kind is ResultKind.String or ResultKind.ByteArray or ResultKind.Result || (kind == ResultKind.Json && type.IsReferenceType));
         }
 
-        private List<ParameterModel>? ParseParameters(
+        private ImmutableEquatableArray<ParameterModel>? ParseParameters(
             IMethodSymbol method,
             string displayName,
             string template,
             string httpMethod,
             List<SegmentModel> segments,
-            List<string> jsonTypes,
             HandlerRole role)
         {
             var result = new List<ParameterModel>();
@@ -437,11 +409,6 @@ internal sealed partial class RouteGenerator
                     dataParameter = parameter.Name;
                 }
 
-                if (model.Kind == ValueKind.Json)
-                {
-                    jsonTypes.Add(model.Key);
-                }
-
                 result.Add(model);
             }
 
@@ -454,7 +421,7 @@ internal sealed partial class RouteGenerator
                 }
             }
 
-            return valid ? result : null;
+            return valid ? result.ToImmutableEquatableArray() : null;
         }
 
         private ParameterModel? ParseParameter(IParameterSymbol parameter, string displayName, string httpMethod, List<SegmentModel> segments, Location location, HandlerRole role)

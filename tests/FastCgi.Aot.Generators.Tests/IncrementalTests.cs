@@ -23,7 +23,7 @@ public sealed class IncrementalTests
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Handlers);
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.Routes);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Resolution);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
     }
@@ -36,9 +36,11 @@ public sealed class IncrementalTests
 
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        // The handler models hold locations for diagnostics, so they change; the routes do not.
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.Routes);
+        // The handler models hold locations for diagnostics, so they change; the application the
+        // source output selects does not, so nothing is emitted again.
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Handlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
     }
 
     [Fact]
@@ -63,7 +65,7 @@ public sealed class IncrementalTests
 
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Authorizers);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Filters);
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.RoleHandlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Resolution);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
     }
@@ -76,8 +78,8 @@ public sealed class IncrementalTests
 
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.RoleHandlers);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
     }
 
     [Fact]
@@ -88,7 +90,7 @@ public sealed class IncrementalTests
 
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        Assert.Contains(result.TrackedSteps[GeneratorSteps.RoleHandlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Filters].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("\"level\"u8", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
     }
@@ -99,8 +101,8 @@ public sealed class IncrementalTests
         GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"));
         string[] ours =
         [
-            GeneratorSteps.Handlers, GeneratorSteps.Routes, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RoleHandlers,
-            GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
+            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters,
+            GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Resolution, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
         ];
         foreach (string name in ours)
         {
@@ -158,6 +160,20 @@ public sealed class IncrementalTests
     {
         SyntaxTree old = compilation.SyntaxTrees.ElementAt(index);
         return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(text, GeneratorRunner.ParseOptions, old.FilePath));
+    }
+
+    /// <summary>The source output did not run again: its input, the application, was cached or unchanged.</summary>
+    private static void AssertSourceOutputCached(GeneratorRunResult result)
+    {
+        IncrementalGeneratorRunStep[] outputs = result.TrackedOutputSteps.SelectMany(static s => s.Value).ToArray();
+        Assert.NotEmpty(outputs);
+        foreach (IncrementalGeneratorRunStep output in outputs)
+        {
+            foreach ((object _, IncrementalStepRunReason reason) in output.Outputs)
+            {
+                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"an output step was {reason}");
+            }
+        }
     }
 
     private static void AssertAllCachedOrUnchanged(GeneratorRunResult result, string step)
