@@ -46,6 +46,7 @@ internal sealed partial class RouteGenerator
                 writer.WriteLine();
             }
 
+            var results = new ResultWriters();
             EmitAcceptsRole(writer, model);
             writer.WriteLine();
             EmitRoleSwitch(writer, model);
@@ -59,7 +60,7 @@ internal sealed partial class RouteGenerator
             {
                 EndpointModel route = model.Routes[i];
                 writer.WriteLine();
-                EmitInvoker(writer, $"{i}", $"{route.HttpMethod} {Escape(route.Template)}", route, model.Json);
+                EmitInvoker(writer, $"{i}", $"{route.HttpMethod} {Escape(route.Template)}", route, model.Json, results);
             }
 
             foreach (EndpointModel? handler in new[] { model.Authorizer, model.Filter })
@@ -67,9 +68,11 @@ internal sealed partial class RouteGenerator
                 if (handler is not null)
                 {
                     writer.WriteLine();
-                    EmitInvoker(writer, handler.Role.ToString(), $"The {handler.Role} role", handler, model.Json);
+                    EmitInvoker(writer, handler.Role.ToString(), $"The {handler.Role} role", handler, model.Json, results);
                 }
             }
+
+            results.Emit(writer, model.Json);
 
             writer.CloseBlock();
             writer.CloseBlock();
@@ -369,10 +372,10 @@ internal sealed partial class RouteGenerator
         }
 
         /// <summary>
-        /// Writes <c>Invoke{suffix}</c>, which binds a handler's parameters and calls it, and the
-        /// <c>Write{suffix}</c> and <c>Await{suffix}</c> that write its result.
+        /// Writes <c>Invoke{suffix}</c>, which binds a handler's parameters, calls it and hands its
+        /// result to the writer of its type.
         /// </summary>
-        private static void EmitInvoker(SourceWriter writer, string suffix, string what, EndpointModel endpoint, JsonContextModel json)
+        private static void EmitInvoker(SourceWriter writer, string suffix, string what, EndpointModel endpoint, JsonContextModel json, ResultWriters results)
         {
             IReadOnlyList<SegmentModel> segments = endpoint.Segments;
             string containingType = endpoint.Handler.ContainingType;
@@ -410,7 +413,7 @@ internal sealed partial class RouteGenerator
                 }
                 else
                 {
-                    writer.WriteLine($"Write{suffix}(response, {call});");
+                    writer.WriteLine($"{results.Writer(result)}(response, {call});");
                 }
 
                 writer.WriteLine("return default;");
@@ -426,68 +429,12 @@ internal sealed partial class RouteGenerator
                 {
                     writer.WriteLine("if (task.IsCompletedSuccessfully)");
                     writer.OpenBlock();
-                    writer.WriteLine($"Write{suffix}(response, task.Result);");
+                    writer.WriteLine($"{results.Writer(result)}(response, task.Result);");
                     writer.WriteLine("return default;");
                     writer.CloseBlock();
                     writer.WriteLine();
-                    writer.WriteLine($"return Await{suffix}(task, response);");
+                    writer.WriteLine($"return {results.Awaiter(result)}(task, response);");
                 }
-            }
-
-            writer.CloseBlock();
-
-            if (result.Kind == ResultKind.Void)
-            {
-                return;
-            }
-
-            if (result.Async != AsyncKind.None)
-            {
-                writer.WriteLine();
-                writer.WriteLine($"private static async {ValueTask} Await{suffix}({result.DeclaredTypeName} task, {Response} response)");
-                writer.OpenBlock();
-                writer.WriteLine($"Write{suffix}(response, await task.ConfigureAwait(false));");
-                writer.CloseBlock();
-            }
-
-            writer.WriteLine();
-            writer.WriteLine($"private static void Write{suffix}({Response} response, {result.TypeName} result)");
-            writer.OpenBlock();
-            string value = "result";
-            if (result.CanBeNull)
-            {
-                writer.WriteLine("if (result is null)");
-                writer.OpenBlock();
-                writer.WriteLine("// A null result means nothing was found.");
-                writer.WriteLine($"{Binding}.SetNotFound(response);");
-                writer.WriteLine("return;");
-                writer.CloseBlock();
-                writer.WriteLine();
-                if (result.TypeName.EndsWith("?", StringComparison.Ordinal) && result.Kind is ResultKind.Number or ResultKind.Boolean or ResultKind.ByteMemory)
-                {
-                    value = "result.Value";
-                }
-            }
-
-            switch (result.Kind)
-            {
-                case ResultKind.String:
-                case ResultKind.Number:
-                case ResultKind.Boolean:
-                    writer.WriteLine($"{Binding}.WriteText(response, {value});");
-                    break;
-                case ResultKind.ByteArray:
-                    writer.WriteLine($"{Binding}.WriteBytes(response, {value});");
-                    break;
-                case ResultKind.ByteMemory:
-                    writer.WriteLine($"{Binding}.WriteBytes(response, {value}.Span);");
-                    break;
-                case ResultKind.Result:
-                    writer.WriteLine($"{value}.WriteTo(response);");
-                    break;
-                case ResultKind.Json:
-                    writer.WriteLine($"{Binding}.WriteJson(response, {value}, {JsonTypeInfo(json, result.JsonTypeName)});");
-                    break;
             }
 
             writer.CloseBlock();
@@ -667,6 +614,102 @@ internal sealed partial class RouteGenerator
 
             writer.WriteLine();
             return local;
+        }
+
+        /// <summary>
+        /// The methods that write handlers' results: one per result type, however many handlers return
+        /// it, and one awaiter per task type. Invokers ask for a name; <see cref="Emit"/> writes the
+        /// methods asked for, in the order first asked.
+        /// </summary>
+        private sealed class ResultWriters
+        {
+            private readonly List<ResultModel> _writers = new();
+            private readonly List<ResultModel> _awaiters = new();
+
+            /// <summary>The method that writes a result of <paramref name="result"/>'s type.</summary>
+            public string Writer(ResultModel result) => "Write" + IndexOf(_writers, result, static (x, y) => x.Kind == y.Kind && x.TypeName == y.TypeName && x.JsonTypeName == y.JsonTypeName && x.CanBeNull == y.CanBeNull);
+
+            /// <summary>The method that awaits a task of <paramref name="result"/>'s declared type and writes its result.</summary>
+            public string Awaiter(ResultModel result)
+            {
+                Writer(result);
+                return "Await" + IndexOf(_awaiters, result, static (x, y) => x.DeclaredTypeName == y.DeclaredTypeName);
+            }
+
+            public void Emit(SourceWriter writer, JsonContextModel json)
+            {
+                for (int i = 0; i < _awaiters.Count; i++)
+                {
+                    ResultModel result = _awaiters[i];
+                    writer.WriteLine();
+                    writer.WriteLine($"/// <summary>Awaits a <c>{Escape(result.DeclaredTypeName)}</c> and writes its result.</summary>");
+                    writer.WriteLine($"private static async {ValueTask} Await{i}({result.DeclaredTypeName} task, {Response} response)");
+                    writer.OpenBlock();
+                    writer.WriteLine($"{Writer(result)}(response, await task.ConfigureAwait(false));");
+                    writer.CloseBlock();
+                }
+
+                for (int i = 0; i < _writers.Count; i++)
+                {
+                    ResultModel result = _writers[i];
+                    writer.WriteLine();
+                    writer.WriteLine($"/// <summary>Writes a <c>{Escape(result.TypeName)}</c> result.</summary>");
+                    writer.WriteLine($"private static void Write{i}({Response} response, {result.TypeName} result)");
+                    writer.OpenBlock();
+                    string value = "result";
+                    if (result.CanBeNull)
+                    {
+                        writer.WriteLine("if (result is null)");
+                        writer.OpenBlock();
+                        writer.WriteLine("// A null result means nothing was found.");
+                        writer.WriteLine($"{Binding}.SetNotFound(response);");
+                        writer.WriteLine("return;");
+                        writer.CloseBlock();
+                        writer.WriteLine();
+                        if (result.TypeName.EndsWith("?", StringComparison.Ordinal) && result.Kind is ResultKind.Number or ResultKind.Boolean or ResultKind.ByteMemory)
+                        {
+                            value = "result.Value";
+                        }
+                    }
+
+                    switch (result.Kind)
+                    {
+                        case ResultKind.String:
+                        case ResultKind.Number:
+                        case ResultKind.Boolean:
+                            writer.WriteLine($"{Binding}.WriteText(response, {value});");
+                            break;
+                        case ResultKind.ByteArray:
+                            writer.WriteLine($"{Binding}.WriteBytes(response, {value});");
+                            break;
+                        case ResultKind.ByteMemory:
+                            writer.WriteLine($"{Binding}.WriteBytes(response, {value}.Span);");
+                            break;
+                        case ResultKind.Result:
+                            writer.WriteLine($"{value}.WriteTo(response);");
+                            break;
+                        case ResultKind.Json:
+                            writer.WriteLine($"{Binding}.WriteJson(response, {value}, {JsonTypeInfo(json, result.JsonTypeName)});");
+                            break;
+                    }
+
+                    writer.CloseBlock();
+                }
+            }
+
+            private static int IndexOf(List<ResultModel> list, ResultModel result, Func<ResultModel, ResultModel, bool> same)
+            {
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (same(list[i], result))
+                    {
+                        return i;
+                    }
+                }
+
+                list.Add(result);
+                return list.Count - 1;
+            }
         }
 
         private static string JsonTypeInfo(JsonContextModel json, string typeName) =>
