@@ -92,6 +92,11 @@ internal static class DiagnosticDescriptors
         "Handler has more than one role",
         "Handler '{0}' is marked both [{1}] and [{2}]: a method handles one role, so move one of them to another method");
 
+    public static readonly DiagnosticDescriptor InvalidHeaderName = Create(
+        "FCGI018",
+        "Invalid header name",
+        "Parameter '{0}' of handler '{1}' binds the header '{2}', which is not an HTTP header name: a name is letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.6.2), so no request can carry it");
+
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>

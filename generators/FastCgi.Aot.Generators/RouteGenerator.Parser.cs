@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using FastCgi.Aot.Generators.Model;
+using FastCgi.Aot.Internal;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -547,7 +548,20 @@ internal sealed partial class RouteGenerator
                     return null;
                 }
 
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, param is not null ? BindingSource.Param : BindingSource.Header, simple, param is not null ? name! : CgiHeaderName(name!), defaultValue);
+                if (param is not null)
+                {
+                    return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Param, simple, name!, defaultValue);
+                }
+
+                // The rule the runtime's FcgiRequest.TryGetHeader uses: the same file, compiled into both.
+                string? cgiName = FcgiHeaderNames.ToCgiName(name!);
+                if (cgiName is null)
+                {
+                    Report(DiagnosticDescriptors.InvalidHeaderName, location, parameter.Name, displayName, name!);
+                    return null;
+                }
+
+                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Header, simple, cgiName, defaultValue);
             }
 
             if (query is null)
@@ -698,16 +712,6 @@ internal sealed partial class RouteGenerator
                 _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false),
             };
             return $"({typeName})({literal})";
-        }
-
-        private static string CgiHeaderName(string header)
-        {
-            if (string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase) || string.Equals(header, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                return header.ToUpperInvariant().Replace('-', '_');
-            }
-
-            return "HTTP_" + header.ToUpperInvariant().Replace('-', '_');
         }
 
         private static bool HasAttribute(IMethodSymbol method, string metadataName)

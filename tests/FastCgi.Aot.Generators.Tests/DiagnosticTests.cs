@@ -222,6 +222,17 @@ public sealed class DiagnosticTests
         Assert.Empty(run.Sources);
     }
 
+    [Theory]
+    [InlineData("X-\u00dc")]
+    [InlineData("X Count")]
+    public void FCGI018_HeaderNameIsNotAToken(string header)
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\")] public static string X([FcgiHeader(\"" + header + "\")] string? value) => \"\"; }", "FCGI018", "value");
+        Assert.Equal(
+            $"Parameter 'value' of handler 'Api.X' binds the header '{header}', which is not an HTTP header name: a name is letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.6.2), so no request can carry it",
+            d.GetMessage());
+    }
+
     [Fact]
     public void FCGI011_TwoParametersBindTheData()
     {
