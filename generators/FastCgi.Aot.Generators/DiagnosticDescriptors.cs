@@ -97,6 +97,11 @@ internal static class DiagnosticDescriptors
         "Invalid header name",
         "Parameter '{0}' of handler '{1}' binds the header '{2}', which is not an HTTP header name: a name is letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.6.2), so no request can carry it");
 
+    public static readonly DiagnosticDescriptor InvalidMaxBodyBytes = Create(
+        "FCGI019",
+        "Invalid body limit",
+        "MaxBodyBytes = {0} on handler '{1}' is not a body limit: use a number of bytes (0 or more), or -1 (the default) for the server's --max-body-bytes");
+
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>

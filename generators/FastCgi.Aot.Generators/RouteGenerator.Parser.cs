@@ -147,7 +147,7 @@ internal sealed partial class RouteGenerator
                     }
                 }
 
-                bool routeValid = valid;
+                bool routeValid = valid & TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
                 if (!IsMethodToken(httpMethod))
                 {
                     Report(DiagnosticDescriptors.InvalidRouteMethod, attributeLocation, httpMethod, displayName);
@@ -168,7 +168,7 @@ internal sealed partial class RouteGenerator
                 }
 
                 var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
-                var route = new EndpointModel(HandlerRole.Responder, httpMethod, template!, segments.ToImmutableEquatableArray(), handler);
+                var route = new EndpointModel(HandlerRole.Responder, httpMethod, template!, segments.ToImmutableEquatableArray(), handler, blocking, maxBodyBytes);
                 endpoints.Add(new EndpointSite(route, LocationInfo.From(attributeLocation)));
             }
 
@@ -207,6 +207,8 @@ internal sealed partial class RouteGenerator
                 valid = false;
             }
 
+            valid &= TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
+
             ResultModel? result = ParseResult(method, displayName, location);
             ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), role);
             if (!valid || result is null || parameters is null)
@@ -215,10 +217,39 @@ internal sealed partial class RouteGenerator
             }
 
             var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
-            var endpoint = new EndpointModel(role, string.Empty, string.Empty, ImmutableEquatableArray<SegmentModel>.Empty, handler);
+            var endpoint = new EndpointModel(role, string.Empty, string.Empty, ImmutableEquatableArray<SegmentModel>.Empty, handler, blocking, maxBodyBytes);
             return new HandlerModel(
                 new[] { new EndpointSite(endpoint, LocationInfo.From(attributeLocation)) }.ToImmutableEquatableArray(),
                 _diagnostics.ToImmutableEquatableArray());
+        }
+
+        /// <summary>
+        /// Reads how the server runs the handler, from the attribute's <c>Blocking</c> and
+        /// <c>MaxBodyBytes</c>; false, with FCGI019, when the body limit is neither -1 (the server's) nor a size.
+        /// </summary>
+        private bool TryParseRunOptions(AttributeData attribute, string displayName, Location location, out bool blocking, out long maxBodyBytes)
+        {
+            blocking = false;
+            maxBodyBytes = -1;
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == "Blocking" && named.Value.Value is bool value)
+                {
+                    blocking = value;
+                }
+                else if (named.Key == "MaxBodyBytes" && named.Value.Value is long limit)
+                {
+                    maxBodyBytes = limit;
+                }
+            }
+
+            if (maxBodyBytes < -1)
+            {
+                Report(DiagnosticDescriptors.InvalidMaxBodyBytes, location, maxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), displayName);
+                return false;
+            }
+
+            return true;
         }
 
         /// <summary>The attribute that marks a handler of <paramref name="role"/>, without its suffix.</summary>

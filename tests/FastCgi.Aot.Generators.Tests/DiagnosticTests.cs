@@ -233,6 +233,18 @@ public sealed class DiagnosticTests
             d.GetMessage());
     }
 
+    [Theory]
+    [InlineData("FcgiRoute(\"/x\", Method = \"POST\", MaxBodyBytes = -2)", "-2")]
+    [InlineData("FcgiFilter(MaxBodyBytes = long.MinValue)", "-9223372036854775808")]
+    public void FCGI019_MaxBodyBytesIsNotALimit(string attribute, string value)
+    {
+        Diagnostic d = Single("static class Api { [" + attribute + "] public static string X() => \"\"; }", "FCGI019", attribute);
+        Assert.Equal(
+            $"MaxBodyBytes = {value} on handler 'Api.X' is not a body limit: use a number of bytes (0 or more), or -1 (the default) for the server's --max-body-bytes",
+            d.GetMessage());
+        Assert.Empty(GeneratorRunner.Run(Usings + "static class Api { [" + attribute + "] public static string X() => \"\"; }").Sources);
+    }
+
     [Fact]
     public void FCGI011_TwoParametersBindTheData()
     {

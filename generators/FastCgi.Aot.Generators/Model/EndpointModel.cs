@@ -8,12 +8,16 @@ namespace FastCgi.Aot.Generators.Model;
 /// <param name="HttpMethod">The route's method, upper-cased; empty for a role handler.</param>
 /// <param name="Template">The route's template; empty for a role handler.</param>
 /// <param name="Segments">The template's segments; none for a role handler.</param>
+/// <param name="Blocking">True when the handler runs on the server's worker threads (<c>Blocking = true</c>).</param>
+/// <param name="MaxBodyBytes">The most body bytes the handler takes; -1 for the server's limit.</param>
 internal sealed record EndpointModel(
     HandlerRole Role,
     string HttpMethod,
     string Template,
     ImmutableEquatableArray<SegmentModel> Segments,
-    MethodModel Handler)
+    MethodModel Handler,
+    bool Blocking,
+    long MaxBodyBytes)
 {
     /// <summary>The template with its parameter names removed: routes with one shape match the same paths.</summary>
     public string Shape => TemplateParser.Shape(Segments);
