@@ -10,7 +10,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
         "FCGI001",
         "Unsupported handler parameter type",
-        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported");
+        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: {3}");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Create(
         "FCGI002",

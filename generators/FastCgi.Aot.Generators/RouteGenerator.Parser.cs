@@ -21,6 +21,17 @@ internal sealed partial class RouteGenerator
 
         private static readonly SymbolDisplayFormat s_keyFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
+        /// <summary>FCGI001's advice for a type no source binds.</summary>
+        internal const string SupportedTypes =
+            "use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported";
+
+        /// <summary>
+        /// FCGI001's advice for a collection outside the body. One place to change when repeated query
+        /// keys (<c>?id=1&amp;id=2</c>) bind arrays and lists.
+        /// </summary>
+        internal const string CollectionsBindOnlyTheBody =
+            "a collection is bound only from a JSON body (an array or List<T> marked [FcgiBody]); the query string, CGI parameters and headers bind one value, and repeated keys such as ?id=1&id=2 are not bound: take one value, or read request.QueryString";
+
         private readonly Compilation _compilation;
         private readonly List<DiagnosticInfo> _diagnostics = new();
 
@@ -337,6 +348,12 @@ internal sealed partial class RouteGenerator
         private ResultModel? ParseResult(IMethodSymbol method, string displayName, Location location)
         {
             ITypeSymbol declared = method.ReturnType;
+            if (ContainsErrorType(declared))
+            {
+                // As for parameters: the compiler already reports the missing type.
+                return null;
+            }
+
             string declaredName = declared.ToDisplayString(s_typeFormat);
             if (method.ReturnsVoid)
             {
@@ -459,10 +476,17 @@ internal sealed partial class RouteGenerator
         private ParameterModel? ParseParameter(IParameterSymbol parameter, string displayName, string httpMethod, List<SegmentModel> segments, Location location, HandlerRole role)
         {
             ITypeSymbol type = parameter.Type;
+            if (ContainsErrorType(type))
+            {
+                // The compiler reports the type it cannot find (CS0246); a second error here would
+                // only repeat it. The handler is left out, and the build fails anyway.
+                return null;
+            }
+
             string typeName = type.ToDisplayString(s_typeFormat);
             if (parameter.RefKind != RefKind.None || parameter.IsParams)
             {
-                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, SupportedTypes);
                 return null;
             }
 
@@ -500,6 +524,10 @@ internal sealed partial class RouteGenerator
                 _ => ValueKind.None,
             };
 
+            // A collection other than bytes can only be a JSON body; say so rather than blame the source.
+            bool collection = simple == ValueKind.None && bodyKind is not (ValueKind.ByteMemory or ValueKind.ByteArray or ValueKind.Stream) && IsCollection(valueType);
+            string unsupported = collection ? CollectionsBindOnlyTheBody : SupportedTypes;
+
             int attributeCount = (query is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0) + (data ? 1 : 0);
             if (attributeCount > 1)
             {
@@ -521,7 +549,7 @@ internal sealed partial class RouteGenerator
                     : ValueKind.None;
                 if (dataKind == ValueKind.None)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, SupportedTypes);
                     return null;
                 }
 
@@ -532,6 +560,12 @@ internal sealed partial class RouteGenerator
             {
                 if (bodyKind == ValueKind.Json && !body && httpMethod is "GET" or "HEAD" or "DELETE")
                 {
+                    if (collection)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
+                        return null;
+                    }
+
                     Report(
                         DiagnosticDescriptors.ParameterHasNoSource,
                         location,
@@ -543,7 +577,7 @@ internal sealed partial class RouteGenerator
 
                 if (query is not null || param is not null || header is not null)
                 {
-                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
                     return null;
                 }
 
@@ -566,7 +600,7 @@ internal sealed partial class RouteGenerator
 
             if (simple == ValueKind.None || body)
             {
-                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
+                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
                 return null;
             }
 
@@ -698,6 +732,23 @@ internal sealed partial class RouteGenerator
             string name = type.ToDisplayString(s_keyFormat);
             return name is "global::System.Half" or "global::System.Int128" or "global::System.UInt128";
         }
+
+        /// <summary>True when the type, or a type it is made of, does not resolve: the compiler reports those.</summary>
+        private static bool ContainsErrorType(ITypeSymbol type) => type switch
+        {
+            { TypeKind: TypeKind.Error } => true,
+            IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+            IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
+            INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
+            _ => false,
+        };
+
+        /// <summary>Arrays and enumerable types other than string: what a repeated query key would bind.</summary>
+        private static bool IsCollection(ITypeSymbol type) =>
+            type.SpecialType != SpecialType.System_String &&
+            (type is IArrayTypeSymbol ||
+                type.SpecialType == SpecialType.System_Collections_IEnumerable ||
+                type.AllInterfaces.Any(static i => i.SpecialType == SpecialType.System_Collections_IEnumerable));
 
         /// <summary>Types no source can produce and no writer can write.</summary>
         private static bool IsUnsupported(ITypeSymbol type) =>

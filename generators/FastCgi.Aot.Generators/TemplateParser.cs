@@ -63,6 +63,20 @@ internal static class TemplateParser
                 }
             }
 
+            int colon = name.IndexOf(':');
+            if (colon > 0 && IsIdentifier(name.Substring(0, colon)))
+            {
+                error = $"the segment '{part}' has the constraint '{name.Substring(colon)}', which a route does not need: the parameter's type constrains the value (an int parameter answers 400 to a segment that is not a number), so write '{{{(kind == SegmentKind.CatchAll ? "*" : string.Empty)}{name.Substring(0, colon)}}}'";
+                return false;
+            }
+
+            int optional = name.IndexOfAny(['?', '=']);
+            if (optional > 0 && IsIdentifier(name.Substring(0, optional)))
+            {
+                error = $"the segment '{part}' is optional or has a default, which a segment cannot be: declare a route with the segment and one without, or bind the value from the query string with a nullable or default parameter";
+                return false;
+            }
+
             if (!IsIdentifier(name))
             {
                 error = $"the parameter name '{name}' in '{part}' is not a C# identifier";

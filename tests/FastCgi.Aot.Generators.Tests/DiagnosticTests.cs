@@ -32,6 +32,56 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("List<int> ids", "GET")]
+    [InlineData("int[] ids", "GET")]
+    [InlineData("System.Collections.Generic.IEnumerable<int> ids", "GET")]
+    [InlineData("[FcgiQuery] List<int> ids", "POST")]
+    [InlineData("[FcgiHeader(\"X-Id\")] string[] ids", "GET")]
+    public void FCGI001_ACollectionOutsideTheBodySaysWhatBindsCollections(string parameter, string method)
+    {
+        Diagnostic d = Single(
+            "using System.Collections.Generic;\nstatic class Api { [FcgiRoute(\"/x\", Method = \"" + method + "\")] public static string X(" + parameter + ") => \"\"; }",
+            "FCGI001",
+            "ids");
+        Assert.EndsWith("which cannot be bound: " + RouteGenerator.Parser.CollectionsBindOnlyTheBody, d.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("repeated keys such as ?id=1&id=2 are not bound", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI001_NotOnParametersOrResultsWhoseTypeDoesNotResolve()
+    {
+        // Without `using System;` Guid does not resolve: the compiler says so (CS0246), and the
+        // generator adds nothing. The handler is left out, as every handler with an error is.
+        GeneratorRun run = GeneratorRunner.Run("""
+            using FastCgi.Aot;
+            static class Api
+            {
+                [FcgiRoute("/guid")] public static string X(Guid id) => "";
+                [FcgiRoute("/list")] public static string Y(System.Collections.Generic.List<Missing> items) => "";
+                [FcgiRoute("/result")] public static System.Threading.Tasks.Task<Missing> Z() => null!;
+                [FcgiRoute("/ok")] public static string Ok() => "ok";
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Equal(3, run.Output.GetDiagnostics().Count(static d => d.Id == "CS0246"));
+        string source = run.Sources.Single().SourceText.ToString();
+        Assert.Contains("\"ok\"u8", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("\"guid\"u8", source, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/users/{id:int}", "the segment '{id:int}' has the constraint ':int', which a route does not need: the parameter's type constrains the value (an int parameter answers 400 to a segment that is not a number), so write '{id}'")]
+    [InlineData("/files/{*path:regex(x)}", "so write '{*path}'")]
+    [InlineData("/users/{id?}", "the segment '{id?}' is optional or has a default, which a segment cannot be")]
+    [InlineData("/page/{n=1}", "the segment '{n=1}' is optional or has a default")]
+    public void FCGI003_RouteConstraintsAreExplained(string template, string reason)
+    {
+        Diagnostic d = Single($"static class Api {{ [FcgiRoute(\"{template}\")] public static string X(string a) => a; }}", "FCGI003", $"FcgiRoute(\"{template}\")");
+        Assert.Contains(reason, d.GetMessage(), System.StringComparison.Ordinal);
+        Assert.DoesNotContain("not a C# identifier", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("x", "must start with '/'")]
     [InlineData("/a//b", "empty segment")]
     [InlineData("/a/{*rest}/b", "must be the last")]
