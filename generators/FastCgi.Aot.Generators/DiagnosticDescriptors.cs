@@ -102,6 +102,11 @@ internal static class DiagnosticDescriptors
         "Invalid body limit",
         "MaxBodyBytes = {0} on handler '{1}' is not a body limit: use a number of bytes (0 or more), or -1 (the default) for the server's --max-body-bytes");
 
+    public static readonly DiagnosticDescriptor InvalidRouteGroupPrefix = Create(
+        "FCGI020",
+        "Invalid route group prefix",
+        "The route group prefix '{0}' of '{1}' is invalid: {2}; its routes are left out until it is fixed");
+
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>

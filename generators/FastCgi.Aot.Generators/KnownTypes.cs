@@ -10,6 +10,7 @@ internal static class KnownTypes
     public const string FcgiBodyAttribute = "FastCgi.Aot.FcgiBodyAttribute";
     public const string FcgiAuthorizerAttribute = "FastCgi.Aot.FcgiAuthorizerAttribute";
     public const string FcgiFilterAttribute = "FastCgi.Aot.FcgiFilterAttribute";
+    public const string FcgiRouteGroupAttribute = "FastCgi.Aot.FcgiRouteGroupAttribute";
     public const string FcgiDataAttribute = "FastCgi.Aot.FcgiDataAttribute";
     public const string FcgiJsonContextAttribute = "FastCgi.Aot.FcgiJsonContextAttribute";
     public const string FcgiRequest = "FastCgi.Aot.FcgiRequest";

@@ -144,6 +144,12 @@ internal sealed partial class RouteGenerator
             ResultModel? result = ParseResult(method, displayName, location);
             valid &= result is not null;
 
+            // The route groups the method is in, outermost first: their prefixes come before its templates.
+            List<(string Type, string? Prefix)> groups = FindRouteGroups(method.ContainingType);
+            bool groupsValid = groups.All(static g => TemplateParser.TryParsePrefix(g.Prefix, out _));
+            string prefix = string.Concat(groups.Select(static g => g.Prefix));
+            int prefixSegments = groupsValid && prefix.Length != 0 && TemplateParser.TryParse(prefix, out List<SegmentModel> prefixParsed, out _) ? prefixParsed.Count : 0;
+
             foreach (AttributeData attribute in attributes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -166,20 +172,38 @@ internal sealed partial class RouteGenerator
                 }
 
                 httpMethod = httpMethod.ToUpperInvariant();
-                if (!TemplateParser.TryParse(template, out List<SegmentModel> segments, out string error))
+                if (!groupsValid)
                 {
-                    Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, template ?? "null", displayName, error);
+                    // FCGI020 on the group says why; its routes wait for it.
                     continue;
                 }
 
-                ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, HandlerRole.Responder);
+                string? fullTemplate = template;
+                if (prefix.Length != 0 && template is not null)
+                {
+                    if (template.Length != 0 && template[0] != '/')
+                    {
+                        Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, template, displayName, $"in the route group '{prefix}' a template starts with '/', or is empty for the group's own path");
+                        continue;
+                    }
+
+                    fullTemplate = prefix + template;
+                }
+
+                if (!TemplateParser.TryParse(fullTemplate, out List<SegmentModel> segments, out string error))
+                {
+                    Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, fullTemplate ?? "null", displayName, error);
+                    continue;
+                }
+
+                ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, fullTemplate!, httpMethod, segments, prefixSegments, HandlerRole.Responder);
                 if (parameters is null || !routeValid || result is null)
                 {
                     continue;
                 }
 
                 var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
-                var route = new EndpointModel(HandlerRole.Responder, httpMethod, template!, segments.ToImmutableEquatableArray(), handler, blocking, maxBodyBytes);
+                var route = new EndpointModel(HandlerRole.Responder, httpMethod, fullTemplate!, segments.ToImmutableEquatableArray(), handler, blocking, maxBodyBytes);
                 endpoints.Add(new EndpointSite(route, LocationInfo.From(attributeLocation)));
             }
 
@@ -221,7 +245,7 @@ internal sealed partial class RouteGenerator
             valid &= TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
 
             ResultModel? result = ParseResult(method, displayName, location);
-            ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), role);
+            ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), 0, role);
             if (!valid || result is null || parameters is null)
             {
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
@@ -261,6 +285,43 @@ internal sealed partial class RouteGenerator
             }
 
             return true;
+        }
+
+        /// <summary>Checks a <c>[FcgiRouteGroup]</c> prefix once, where it is written; its routes are left out while it is invalid.</summary>
+        public static ImmutableEquatableArray<DiagnosticInfo> ParseRouteGroup(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.Attributes.Length == 0 || context.TargetSymbol is not INamedTypeSymbol type)
+            {
+                return ImmutableEquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            AttributeData attribute = context.Attributes[0];
+            string? prefix = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+            if (TemplateParser.TryParsePrefix(prefix, out string error))
+            {
+                return ImmutableEquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            Location? location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+            return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRouteGroupPrefix, location, prefix ?? "null", type.Name, error) }.ToImmutableEquatableArray();
+        }
+
+        /// <summary>The <c>[FcgiRouteGroup]</c> types containing a method, outermost first, with their prefixes.</summary>
+        private static List<(string Type, string? Prefix)> FindRouteGroups(INamedTypeSymbol? type)
+        {
+            var groups = new List<(string Type, string? Prefix)>();
+            for (; type is not null; type = type.ContainingType)
+            {
+                foreach (AttributeData attribute in type.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiRouteGroupAttribute)
+                    {
+                        groups.Insert(0, (type.ToDisplayString(s_keyFormat), attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null));
+                    }
+                }
+            }
+
+            return groups;
         }
 
         /// <summary>The attribute that marks a handler of <paramref name="role"/>, without its suffix.</summary>
@@ -414,6 +475,7 @@ internal sealed partial class RouteGenerator
             string template,
             string httpMethod,
             List<SegmentModel> segments,
+            int prefixSegments,
             HandlerRole role)
         {
             var result = new List<ParameterModel>();
@@ -461,7 +523,8 @@ internal sealed partial class RouteGenerator
                 result.Add(model);
             }
 
-            foreach (SegmentModel segment in segments)
+            // A group's route values are there for the routes and hooks that want them; the route's own must be bound.
+            foreach (SegmentModel segment in segments.Skip(prefixSegments))
             {
                 if (segment.Kind != SegmentKind.Literal && !boundSegments.Contains(segment.Value))
                 {

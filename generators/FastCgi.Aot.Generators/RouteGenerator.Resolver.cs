@@ -25,9 +25,18 @@ internal sealed partial class RouteGenerator
                 return c != 0 ? c : string.CompareOrdinal(x.Template, y.Template);
             });
 
-        public static Resolution Resolve(ImmutableArray<HandlerModel> handlers, JsonContextModel json, bool canRegister)
+        public static Resolution Resolve(
+            ImmutableArray<HandlerModel> handlers,
+            ImmutableArray<ImmutableEquatableArray<DiagnosticInfo>> routeGroups,
+            JsonContextModel json,
+            bool canRegister)
         {
             var diagnostics = new List<DiagnosticInfo>();
+            foreach (ImmutableEquatableArray<DiagnosticInfo> group in routeGroups)
+            {
+                diagnostics.AddRange(group);
+            }
+
             var routeSites = new List<EndpointSite>();
             var roleSites = new List<EndpointSite>();
             foreach (HandlerModel handler in handlers)

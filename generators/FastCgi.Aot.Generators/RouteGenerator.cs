@@ -41,6 +41,13 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
                 Parser.ParseFilter)
             .WithTrackingName(GeneratorSteps.Filters);
 
+        IncrementalValuesProvider<ImmutableEquatableArray<DiagnosticInfo>> routeGroups = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.FcgiRouteGroupAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                Parser.ParseRouteGroup)
+            .WithTrackingName(GeneratorSteps.RouteGroups);
+
         // The compilation is large and changes on every edit: select the small value first.
         IncrementalValueProvider<JsonContextModel> json = context.CompilationProvider
             .Select(static (compilation, cancellationToken) => Parser.ParseJsonContext(compilation, cancellationToken))
@@ -53,10 +60,12 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
         IncrementalValueProvider<Resolution> resolution = routes.Collect()
             .Combine(authorizers.Collect())
             .Combine(filters.Collect())
+            .Combine(routeGroups.Collect())
             .Combine(json)
             .Combine(canRegister)
             .Select(static (input, _) => Resolver.Resolve(
-                input.Left.Left.Left.Left.AddRange(input.Left.Left.Left.Right).AddRange(input.Left.Left.Right),
+                input.Left.Left.Left.Left.Left.AddRange(input.Left.Left.Left.Left.Right).AddRange(input.Left.Left.Left.Right),
+                input.Left.Left.Right,
                 input.Left.Right,
                 input.Right))
             .WithTrackingName(GeneratorSteps.Resolution);

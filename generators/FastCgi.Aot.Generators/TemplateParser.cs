@@ -95,6 +95,34 @@ internal static class TemplateParser
         return true;
     }
 
+    /// <summary>
+    /// Checks a route group's prefix: a template that starts with '/', does not end with one (the
+    /// routes' templates bring their own) and has no catch-all (which would leave its routes no path).
+    /// </summary>
+    public static bool TryParsePrefix(string? prefix, out string error)
+    {
+        if (!TryParse(prefix, out List<SegmentModel> segments, out error))
+        {
+            return false;
+        }
+
+        if (prefix!.EndsWith("/", StringComparison.Ordinal))
+        {
+            error = prefix.Length == 1
+                ? "it is '/', the prefix of every path: leave the class out of a group instead"
+                : $"it ends with '/', and a route's template starts with one: write '{prefix.TrimEnd('/')}'";
+            return false;
+        }
+
+        if (segments[segments.Count - 1].Kind == SegmentKind.CatchAll)
+        {
+            error = "it ends with a catch-all, which would leave its routes no path to match";
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The template with parameter names dropped: two templates of one shape match the same paths.</summary>
     public static string Shape(IEnumerable<SegmentModel> segments)
     {

@@ -82,6 +82,58 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("api", "it must start with '/'")]
+    [InlineData("/api/", "it ends with '/', and a route's template starts with one: write '/api'")]
+    [InlineData("/", "it is '/', the prefix of every path: leave the class out of a group instead")]
+    [InlineData("/files/{*rest}", "it ends with a catch-all, which would leave its routes no path to match")]
+    [InlineData("/a//b", "it has an empty segment ('//')")]
+    public void FCGI020_RouteGroupPrefixIsInvalid(string prefix, string reason)
+    {
+        string source = $"[FcgiRouteGroup(\"{prefix}\")] static class Api {{ [FcgiRoute(\"/x\")] public static string X() => \"\"; [FcgiRoute(\"/y\")] public static string Y() => \"\"; }}";
+        Diagnostic d = Single(source, "FCGI020", $"FcgiRouteGroup(\"{prefix}\")");
+        Assert.Equal($"The route group prefix '{prefix}' of 'Api' is invalid: {reason}; its routes are left out until it is fixed", d.GetMessage());
+
+        // Reported once, on the group, and not again on each route, which is left out.
+        GeneratorRun run = GeneratorRunner.Run(Usings + source);
+        Assert.Single(run.Diagnostics);
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("/t/{id}", "/{id}", "The route template '/t/{id}/{id}' of handler 'Api.X' is invalid: the parameter 'id' appears more than once")]
+    [InlineData("/api", "x", "The route template 'x' of handler 'Api.X' is invalid: in the route group '/api' a template starts with '/', or is empty for the group's own path")]
+    [InlineData("/api", "/{*rest}/more", "The route template '/api/{*rest}/more' of handler 'Api.X' is invalid: the catch-all segment '{*rest}' must be the last")]
+    public void FCGI003_TheTemplateWithItsGroupsPrefixIsChecked(string prefix, string template, string message)
+    {
+        Diagnostic d = Single(
+            $"[FcgiRouteGroup(\"{prefix}\")] static class Api {{ [FcgiRoute(\"{template}\")] public static string X(string id) => id; }}",
+            "FCGI003",
+            $"FcgiRoute(\"{template}\")");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI004_ARouteInAGroupDuplicatesTheSamePathOutsideIt()
+    {
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/api\")] static class A { [FcgiRoute(\"/x\")] public static string X() => \"\"; }\n" +
+            "static class B { [FcgiRoute(\"/api/x\")] public static string Y() => \"\"; }",
+            "FCGI004",
+            "FcgiRoute(\"/api/x\")");
+        Assert.Equal("Handler 'B.Y' declares GET '/api/x', which handler 'A.X' already declares: change the template or the method of one of them", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI005_ARoutesOwnSegmentsNeedParametersItsGroupsDoNot()
+    {
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/t/{tenant}\")] static class Api { [FcgiRoute(\"/notes/{id}\")] public static string X() => \"\"; [FcgiRoute(\"/info\")] public static string Y() => \"\"; }",
+            "FCGI005",
+            "X");
+        Assert.Equal("The route template '/t/{tenant}/notes/{id}' has the segment '{id}' but handler 'Api.X' has no parameter named 'id': add one, or remove the segment", d.GetMessage());
+    }
+
+    [Theory]
     [InlineData("x", "must start with '/'")]
     [InlineData("/a//b", "empty segment")]
     [InlineData("/a/{*rest}/b", "must be the last")]

@@ -96,12 +96,41 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnUnrelatedEditLeavesTheRouteGroupsCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("GroupsApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.RouteGroups);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Handlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
+    }
+
+    [Fact]
+    public void ChangingAGroupsPrefixModifiesItsRoutesAndTheApplication()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("GroupsApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("GroupsApp.cs").Replace("[FcgiRouteGroup(\"/admin\")]", "[FcgiRouteGroup(\"/root\")]", StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Handlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        string source = result.GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("\"root\"u8", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"admin\"u8", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
     {
-        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"));
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("GroupsApp.cs"));
         string[] ours =
         [
-            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters,
+            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups,
             GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Resolution, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
         ];
         foreach (string name in ours)
