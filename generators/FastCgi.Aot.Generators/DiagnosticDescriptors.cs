@@ -107,6 +107,26 @@ internal static class DiagnosticDescriptors
         "Invalid route group prefix",
         "The route group prefix '{0}' of '{1}' is invalid: {2}; its routes are left out until it is fixed");
 
+    public static readonly DiagnosticDescriptor InvalidBeforeHookReturnType = Create(
+        "FCGI021",
+        "Invalid before hook return type",
+        "Before hook '{0}' returns '{1}': a before hook returns FcgiResult? (null lets the request go on to the route, a result answers it), or a ValueTask or Task of it");
+
+    public static readonly DiagnosticDescriptor HookIsNotCallable = Create(
+        "FCGI022",
+        "Hook cannot be called",
+        "Hook '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor BeforeHookOutsideGroup = Create(
+        "FCGI023",
+        "Before hook outside a route group",
+        "Before hook '{0}' is in '{1}', which is not a route group, so it would run before no route: mark '{1}' [FcgiRouteGroup(\"/prefix\")] to run it before the group's routes, or use [FcgiBefore(AllRoutes = true)] to run it before every route");
+
+    public static readonly DiagnosticDescriptor DuplicateHook = Create(
+        "FCGI024",
+        "More than one hook for one place",
+        "Hook '{0}' is a second {1} of {2}, after '{3}': there is one, so keep one and call the other from it");
+
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>

@@ -11,6 +11,8 @@ internal static class KnownTypes
     public const string FcgiAuthorizerAttribute = "FastCgi.Aot.FcgiAuthorizerAttribute";
     public const string FcgiFilterAttribute = "FastCgi.Aot.FcgiFilterAttribute";
     public const string FcgiRouteGroupAttribute = "FastCgi.Aot.FcgiRouteGroupAttribute";
+    public const string FcgiBeforeAttribute = "FastCgi.Aot.FcgiBeforeAttribute";
+    public const string FcgiAfterAttribute = "FastCgi.Aot.FcgiAfterAttribute";
     public const string FcgiDataAttribute = "FastCgi.Aot.FcgiDataAttribute";
     public const string FcgiJsonContextAttribute = "FastCgi.Aot.FcgiJsonContextAttribute";
     public const string FcgiRequest = "FastCgi.Aot.FcgiRequest";

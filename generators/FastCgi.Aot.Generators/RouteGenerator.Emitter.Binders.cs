@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using FastCgi.Aot.Generators.Model;
 
@@ -9,25 +8,43 @@ internal sealed partial class RouteGenerator
     internal sealed partial class Emitter
     {
         /// <summary>
-        /// Writes the statements that bind a handler's parameters, one per parameter, each naming its
-        /// source in a comment. When a value is missing or invalid the binder writes the 400 answer and
-        /// leaves by the statement <c>fail</c> makes of it: <c>return</c> it from an invoker.
+        /// Writes the statements that bind a handler's or a hook's parameters, one per parameter, each
+        /// naming its source in a comment. When a value is missing or invalid the binder writes the 400
+        /// answer and leaves.
         /// </summary>
         private sealed class Binder
         {
             private readonly SourceWriter _writer;
             private readonly JsonContextModel _json;
             private readonly Dictionary<string, int> _routeValues;
-            private readonly Func<string, string> _fail;
+            private readonly string? _failResult;
 
             /// <param name="routeValues">The index <c>Match</c> records each route value under, by name.</param>
-            /// <param name="fail">Makes the statement that leaves after an error answer, from the expression that writes it (a completed ValueTask).</param>
-            public Binder(SourceWriter writer, JsonContextModel json, Dictionary<string, int> routeValues, Func<string, string> fail)
+            /// <param name="failResult">
+            /// What the method returns after an error answer: null to return the answer's (completed)
+            /// ValueTask itself, as an invoker does; otherwise the expression a before hook returns
+            /// to say the request does not go on.
+            /// </param>
+            public Binder(SourceWriter writer, JsonContextModel json, Dictionary<string, int> routeValues, string? failResult)
             {
                 _writer = writer;
                 _json = json;
                 _routeValues = routeValues;
-                _fail = fail;
+                _failResult = failResult;
+            }
+
+            /// <summary>Writes the error answer <paramref name="written"/> (a ValueTask, completed when returned) and leaves.</summary>
+            private void Fail(string written)
+            {
+                if (_failResult is null)
+                {
+                    _writer.WriteLine($"return {written};");
+                    return;
+                }
+
+                // The error writers answer synchronously: the task they return is complete.
+                _writer.WriteLine($"_ = {written};");
+                _writer.WriteLine($"return {_failResult};");
             }
 
             /// <summary>Writes the binder of one parameter and returns the argument expression.</summary>
@@ -98,7 +115,7 @@ internal sealed partial class RouteGenerator
                 _writer.OpenBlock();
                 if (parameter.DefaultValue is null)
                 {
-                    _writer.WriteLine(_fail($"{Binding}.WriteMissingParameter(response, {Literal(parameter.Name)})"));
+                    Fail($"{Binding}.WriteMissingParameter(response, {Literal(parameter.Name)})");
                 }
                 else
                 {
@@ -128,7 +145,7 @@ internal sealed partial class RouteGenerator
 
                 _writer.WriteLine($"if (!{parse}({raw}, {encoding}, out {parameter.ValueTypeName} {local}Value))");
                 _writer.OpenBlock();
-                _writer.WriteLine(_fail($"{Binding}.WriteInvalidParameter(response, {Literal(parameter.Name)})"));
+                Fail($"{Binding}.WriteInvalidParameter(response, {Literal(parameter.Name)})");
                 _writer.CloseBlock();
                 _writer.WriteLine();
                 _writer.WriteLine($"{local} = {local}Value;");
@@ -155,9 +172,15 @@ internal sealed partial class RouteGenerator
                         _writer.WriteLine($"{parameter.TypeName} {local};");
                         _writer.WriteLine("if (request.Body.IsEmpty)");
                         _writer.OpenBlock();
-                        _writer.WriteLine(parameter.DefaultValue is null
-                            ? _fail($"{Binding}.WriteMissingParameter(response, {Literal(parameter.Name)})")
-                            : $"{local} = {parameter.DefaultValue};");
+                        if (parameter.DefaultValue is null)
+                        {
+                            Fail($"{Binding}.WriteMissingParameter(response, {Literal(parameter.Name)})");
+                        }
+                        else
+                        {
+                            _writer.WriteLine($"{local} = {parameter.DefaultValue};");
+                        }
+
                         _writer.CloseBlock();
                         string valueLocal = local + "Value";
                         string valueType = parameter.Key + (parameter.IsReferenceType ? "?" : string.Empty);
@@ -169,7 +192,7 @@ internal sealed partial class RouteGenerator
 
                         _writer.WriteLine($"else if ({condition})");
                         _writer.OpenBlock();
-                        _writer.WriteLine(_fail($"{Binding}.WriteInvalidParameter(response, {Literal(parameter.Name)})"));
+                        Fail($"{Binding}.WriteInvalidParameter(response, {Literal(parameter.Name)})");
                         _writer.CloseBlock();
                         _writer.WriteLine("else");
                         _writer.OpenBlock();

@@ -100,6 +100,7 @@ internal sealed partial class RouteGenerator
                 EmitInvoker(id, _endpoints[id]);
             }
 
+            EmitBeforeHooks();
             _results.Emit(writer);
             writer.CloseBlock();
             writer.CloseBlock();
@@ -221,16 +222,32 @@ internal sealed partial class RouteGenerator
             writer.CloseBlock();
         }
 
-        /// <summary>Writes <c>Invoke{id}</c>, which binds a handler's parameters, calls it and hands its result to the writer of its type.</summary>
+        /// <summary>
+        /// Writes <c>Invoke{id}</c>, what <c>HandleAsync</c> calls for the endpoint: the handler's call,
+        /// or, for a route with before hooks, the hooks and then the call (<c>Call{id}</c>).
+        /// </summary>
         private void EmitInvoker(int id, EndpointModel endpoint)
+        {
+            if (endpoint.BeforeHooks.Count == 0)
+            {
+                EmitCall(id, endpoint, "Invoke" + id);
+                return;
+            }
+
+            EmitHookChain(id, endpoint);
+            _writer.WriteLine();
+            EmitCall(id, endpoint, "Call" + id);
+        }
+
+        /// <summary>Writes the method that binds a handler's parameters, calls it and hands its result to the writer of its type.</summary>
+        private void EmitCall(int id, EndpointModel endpoint, string name)
         {
             SourceWriter writer = _writer;
             MethodModel handler = endpoint.Handler;
-            string what = endpoint.Role == HandlerRole.Responder ? $"{endpoint.HttpMethod} {Escape(endpoint.Template)}" : $"The {endpoint.Role} role";
-            writer.WriteLine($"/// <summary>{what}: binds the parameters of <see cref=\"{handler.ContainingType}.{handler.MethodName}\"/> and writes its result.</summary>");
-            writer.WriteLine($"private static {ValueTask} Invoke{id}({Request} request, {Response} response)");
+            writer.WriteLine($"/// <summary>{What(endpoint)}: binds the parameters of <see cref=\"{handler.ContainingType}.{handler.MethodName}\"/> and writes its result.</summary>");
+            writer.WriteLine($"private static {ValueTask} {name}({Request} request, {Response} response)");
             writer.OpenBlock();
-            var binder = new Binder(writer, _model.Json, RouteValueIndexes(endpoint.Segments), static written => $"return {written};");
+            var binder = new Binder(writer, _model.Json, RouteValueIndexes(endpoint.Segments), failResult: null);
             var arguments = new List<string>();
             for (int i = 0; i < handler.Parameters.Count; i++)
             {
@@ -265,6 +282,9 @@ internal sealed partial class RouteGenerator
 
             writer.CloseBlock();
         }
+
+        private static string What(EndpointModel endpoint) =>
+            endpoint.Role == HandlerRole.Responder ? $"{endpoint.HttpMethod} {Escape(endpoint.Template)}" : $"The {endpoint.Role} role";
 
         /// <summary>The index under which <c>Match</c> records each route value, by name: its position among the template's parameters.</summary>
         private static Dictionary<string, int> RouteValueIndexes(IReadOnlyList<SegmentModel> segments)

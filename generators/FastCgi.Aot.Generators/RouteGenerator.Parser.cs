@@ -149,6 +149,7 @@ internal sealed partial class RouteGenerator
             bool groupsValid = groups.All(static g => TemplateParser.TryParsePrefix(g.Prefix, out _));
             string prefix = string.Concat(groups.Select(static g => g.Prefix));
             int prefixSegments = groupsValid && prefix.Length != 0 && TemplateParser.TryParse(prefix, out List<SegmentModel> prefixParsed, out _) ? prefixParsed.Count : 0;
+            ImmutableEquatableArray<string> groupTypes = groups.Select(static g => g.Type).ToImmutableEquatableArray();
 
             foreach (AttributeData attribute in attributes)
             {
@@ -203,7 +204,7 @@ internal sealed partial class RouteGenerator
                 }
 
                 var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
-                var route = new EndpointModel(HandlerRole.Responder, httpMethod, fullTemplate!, segments.ToImmutableEquatableArray(), handler, blocking, maxBodyBytes);
+                var route = new EndpointModel(HandlerRole.Responder, httpMethod, fullTemplate!, segments.ToImmutableEquatableArray(), handler, blocking, maxBodyBytes, groupTypes);
                 endpoints.Add(new EndpointSite(route, LocationInfo.From(attributeLocation)));
             }
 
@@ -252,7 +253,7 @@ internal sealed partial class RouteGenerator
             }
 
             var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
-            var endpoint = new EndpointModel(role, string.Empty, string.Empty, ImmutableEquatableArray<SegmentModel>.Empty, handler, blocking, maxBodyBytes);
+            var endpoint = new EndpointModel(role, string.Empty, string.Empty, ImmutableEquatableArray<SegmentModel>.Empty, handler, blocking, maxBodyBytes, ImmutableEquatableArray<string>.Empty);
             return new HandlerModel(
                 new[] { new EndpointSite(endpoint, LocationInfo.From(attributeLocation)) }.ToImmutableEquatableArray(),
                 _diagnostics.ToImmutableEquatableArray());
@@ -285,6 +286,116 @@ internal sealed partial class RouteGenerator
             }
 
             return true;
+        }
+
+        /// <summary>The method a before hook binds as: any, since it runs before routes of every method.</summary>
+        private const string AnyMethod = "*";
+
+        public static HookSite? ParseBeforeHook(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax || context.Attributes.Length == 0)
+            {
+                return null;
+            }
+
+            var parser = new Parser(context.SemanticModel.Compilation);
+            return parser.ParseBefore(method, syntax, context.Attributes[0], cancellationToken);
+        }
+
+        private HookSite ParseBefore(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            string displayName = method.ContainingType.Name + "." + method.Name;
+            Location location = syntax.Identifier.GetLocation();
+            Location attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
+            bool allRoutes = attribute.NamedArguments.Any(static a => a.Key == "AllRoutes" && a.Value.Value is true);
+            bool valid = CheckHookMethod(method, syntax, displayName, location);
+
+            // The scope: the assembly, or the group the method's class is; a hook elsewhere guards nothing.
+            string scope = string.Empty;
+            string scopeName = "the assembly (AllRoutes = true)";
+            var segments = new List<SegmentModel>();
+            if (!allRoutes)
+            {
+                List<(string Type, string? Prefix)> groups = FindRouteGroups(method.ContainingType);
+                string containingType = method.ContainingType.ToDisplayString(s_keyFormat);
+                if (groups.Count == 0 || groups[groups.Count - 1].Type != containingType)
+                {
+                    Report(DiagnosticDescriptors.BeforeHookOutsideGroup, attributeLocation, displayName, method.ContainingType.Name);
+                    valid = false;
+                }
+                else
+                {
+                    scope = containingType;
+                    scopeName = $"the route group '{method.ContainingType.Name}'";
+
+                    // Its route values are those of its group's prefix, which every route of the group starts with.
+                    string prefix = string.Concat(groups.Select(static g => g.Prefix));
+                    if (!TemplateParser.TryParsePrefix(prefix, out _) || !TemplateParser.TryParse(prefix, out segments, out _))
+                    {
+                        segments = new List<SegmentModel>();
+                    }
+                }
+            }
+
+            ResultModel? result = ParseHookResult(method, displayName, location);
+            ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, AnyMethod, segments, segments.Count, HandlerRole.Responder);
+            string signature = $"{method.ContainingType.ToDisplayString(s_keyFormat)}.{method.Name}({string.Join(", ", method.Parameters.Select(static p => p.Type.ToDisplayString(s_typeFormat)))})";
+            HookModel? hook = valid && result is not null && parameters is not null
+                ? new HookModel(HookKind.Before, scope, new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result), segments.ToImmutableEquatableArray())
+                : null;
+            return new HookSite(HookKind.Before, displayName, scope, scopeName, signature, hook, LocationInfo.From(attributeLocation), _diagnostics.ToImmutableEquatableArray());
+        }
+
+        /// <summary>A before hook returns <c>FcgiResult?</c>, or a ValueTask or Task of it; anything else is FCGI021.</summary>
+        private ResultModel? ParseHookResult(IMethodSymbol method, string displayName, Location location)
+        {
+            ITypeSymbol declared = method.ReturnType;
+            if (ContainsErrorType(declared))
+            {
+                return null;
+            }
+
+            AsyncKind async = AsyncKind.None;
+            ITypeSymbol type = declared;
+            if (declared is INamedTypeSymbol { IsGenericType: true } named)
+            {
+                switch (named.OriginalDefinition.ToDisplayString(s_keyFormat))
+                {
+                    case "global::System.Threading.Tasks.Task<TResult>":
+                        async = AsyncKind.Task;
+                        type = named.TypeArguments[0];
+                        break;
+                    case "global::System.Threading.Tasks.ValueTask<TResult>":
+                        async = AsyncKind.ValueTask;
+                        type = named.TypeArguments[0];
+                        break;
+                }
+            }
+
+            if (type.ToDisplayString(s_keyFormat) != "global::" + KnownTypes.FcgiResult)
+            {
+                Report(DiagnosticDescriptors.InvalidBeforeHookReturnType, location, displayName, declared.ToDisplayString(s_typeFormat));
+                return null;
+            }
+
+            return new ResultModel(ResultKind.Result, async, declared.ToDisplayString(s_typeFormat), type.ToDisplayString(s_typeFormat), string.Empty, CanBeNull: true);
+        }
+
+        /// <summary>A hook is called by the generated code as a handler is: static, reachable, not generic, not async void.</summary>
+        private bool CheckHookMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, string displayName, Location location)
+        {
+            string? problem = !method.IsStatic ? "must be static: add the static modifier"
+                : !IsAccessible(method) ? "must be public or internal, in public or internal types, so that the generated code can call it"
+                : method.IsGenericMethod || IsInGenericType(method.ContainingType) ? "is generic or in a generic type: hooks are non-generic methods of non-generic types"
+                : method.ReturnsVoid && syntax.Modifiers.Any(SyntaxKind.AsyncKeyword) ? "is async void, so nothing could wait for it or see it fail: make it synchronous"
+                : null;
+            if (problem is null)
+            {
+                return true;
+            }
+
+            Report(DiagnosticDescriptors.HookIsNotCallable, location, displayName, problem);
+            return false;
         }
 
         /// <summary>Checks a <c>[FcgiRouteGroup]</c> prefix once, where it is written; its routes are left out while it is invalid.</summary>
@@ -621,11 +732,22 @@ internal sealed partial class RouteGenerator
 
             if (bodyKind != ValueKind.None && (body || simple == ValueKind.None))
             {
-                if (bodyKind == ValueKind.Json && !body && httpMethod is "GET" or "HEAD" or "DELETE")
+                if (bodyKind == ValueKind.Json && !body && httpMethod is "GET" or "HEAD" or "DELETE" or AnyMethod)
                 {
                     if (collection)
                     {
                         Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
+                        return null;
+                    }
+
+                    if (httpMethod == AnyMethod)
+                    {
+                        Report(
+                            DiagnosticDescriptors.ParameterHasNoSource,
+                            location,
+                            parameter.Name,
+                            displayName,
+                            $"a before hook runs before routes of every method, so it reads '{typeName}' from the body only when it is marked [FcgiBody]");
                         return null;
                     }
 

@@ -28,6 +28,7 @@ internal sealed partial class RouteGenerator
         public static Resolution Resolve(
             ImmutableArray<HandlerModel> handlers,
             ImmutableArray<ImmutableEquatableArray<DiagnosticInfo>> routeGroups,
+            ImmutableArray<HookSite?> beforeHooks,
             JsonContextModel json,
             bool canRegister)
         {
@@ -35,6 +36,35 @@ internal sealed partial class RouteGenerator
             foreach (ImmutableEquatableArray<DiagnosticInfo> group in routeGroups)
             {
                 diagnostics.AddRange(group);
+            }
+
+            // Before hooks: one per scope (the assembly, or a group), the first by signature. A scope
+            // with a hook in error guards routes that must not run unguarded: they are left out.
+            var hooks = new List<HookModel>();
+            var hookOfScope = new Dictionary<string, int>(StringComparer.Ordinal);
+            var brokenScopes = new HashSet<string>(StringComparer.Ordinal);
+            var firstOfScope = new Dictionary<string, HookSite>(StringComparer.Ordinal);
+            foreach (HookSite site in beforeHooks.OfType<HookSite>().OrderBy(static h => h.Scope.Length != 0).ThenBy(static h => h.Signature, StringComparer.Ordinal))
+            {
+                diagnostics.AddRange(site.Diagnostics);
+                if (firstOfScope.TryGetValue(site.Scope, out HookSite? chosen))
+                {
+                    diagnostics.Add(new DiagnosticInfo(
+                        DiagnosticDescriptors.DuplicateHook,
+                        site.Location,
+                        new[] { site.DisplayName, "[FcgiBefore]", site.ScopeName, chosen.DisplayName }.ToImmutableEquatableArray()));
+                    continue;
+                }
+
+                firstOfScope.Add(site.Scope, site);
+                if (site.Hook is null || !HasJsonTypeInfo(diagnostics, json, site.Hook.Method, site.Location))
+                {
+                    brokenScopes.Add(site.Scope);
+                    continue;
+                }
+
+                hookOfScope.Add(site.Scope, hooks.Count);
+                hooks.Add(site.Hook);
             }
 
             var routeSites = new List<EndpointSite>();
@@ -68,10 +98,22 @@ internal sealed partial class RouteGenerator
                     first.Add((route.HttpMethod, route.Shape), site);
                 }
 
-                dispatched &= HasJsonTypeInfo(diagnostics, json, site);
+                dispatched &= HasJsonTypeInfo(diagnostics, json, route.Handler, site.Location);
+
+                // The assembly's hook first, then each group's from the outermost.
+                var chain = new List<int>();
+                foreach (string scope in new[] { string.Empty }.Concat(route.Groups))
+                {
+                    dispatched &= !brokenScopes.Contains(scope);
+                    if (hookOfScope.TryGetValue(scope, out int hook))
+                    {
+                        chain.Add(hook);
+                    }
+                }
+
                 if (dispatched)
                 {
-                    routes.Add(route);
+                    routes.Add(route with { BeforeHooks = chain.ToImmutableEquatableArray() });
                 }
             }
 
@@ -97,7 +139,7 @@ internal sealed partial class RouteGenerator
                 }
 
                 // The role's handler is the first by signature; if it lacks JSON info, the role has none.
-                if (HasJsonTypeInfo(diagnostics, json, site) && chosen)
+                if (HasJsonTypeInfo(diagnostics, json, handler.Handler, site.Location) && chosen)
                 {
                     if (handler.Role == HandlerRole.Authorizer)
                     {
@@ -110,15 +152,15 @@ internal sealed partial class RouteGenerator
                 }
             }
 
-            var application = new ApplicationModel(routes.ToImmutableEquatableArray(), authorizer, filter, json, canRegister);
+            var application = new ApplicationModel(routes.ToImmutableEquatableArray(), authorizer, filter, hooks.ToImmutableEquatableArray(), json, canRegister);
             return new Resolution(application, diagnostics.ToImmutableEquatableArray());
         }
 
-        /// <summary>Reports each JSON type of the endpoint's handler that the context has no info for; true when it has all.</summary>
-        private static bool HasJsonTypeInfo(List<DiagnosticInfo> diagnostics, JsonContextModel json, EndpointSite site)
+        /// <summary>Reports each JSON type of a handler or hook that the context has no info for; true when it has all.</summary>
+        private static bool HasJsonTypeInfo(List<DiagnosticInfo> diagnostics, JsonContextModel json, MethodModel method, LocationInfo? location)
         {
             bool all = true;
-            foreach (string type in site.Endpoint.Handler.JsonTypes)
+            foreach (string type in method.JsonTypes)
             {
                 if (json.FindProperty(type) is not null)
                 {
@@ -128,7 +170,7 @@ internal sealed partial class RouteGenerator
                 string why = json.ContextTypeName.Length == 0
                     ? "the assembly names no JsonSerializerContext: add [assembly: FcgiJsonContext(typeof(YourJsonContext))]"
                     : $"'{json.ContextTypeName}' has no type info for it: add [JsonSerializable(typeof({type.Replace("global::", string.Empty)}))] to the context";
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.MissingJsonTypeInfo, site.Location, new[] { site.Endpoint.Handler.DisplayName, type, why }.ToImmutableEquatableArray()));
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.MissingJsonTypeInfo, location, new[] { method.DisplayName, type, why }.ToImmutableEquatableArray()));
                 all = false;
             }
 

@@ -48,6 +48,13 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
                 Parser.ParseRouteGroup)
             .WithTrackingName(GeneratorSteps.RouteGroups);
 
+        IncrementalValuesProvider<HookSite?> beforeHooks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.FcgiBeforeAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                Parser.ParseBeforeHook)
+            .WithTrackingName(GeneratorSteps.BeforeHooks);
+
         // The compilation is large and changes on every edit: select the small value first.
         IncrementalValueProvider<JsonContextModel> json = context.CompilationProvider
             .Select(static (compilation, cancellationToken) => Parser.ParseJsonContext(compilation, cancellationToken))
@@ -61,10 +68,12 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
             .Combine(authorizers.Collect())
             .Combine(filters.Collect())
             .Combine(routeGroups.Collect())
+            .Combine(beforeHooks.Collect())
             .Combine(json)
             .Combine(canRegister)
             .Select(static (input, _) => Resolver.Resolve(
-                input.Left.Left.Left.Left.Left.AddRange(input.Left.Left.Left.Left.Right).AddRange(input.Left.Left.Left.Right),
+                input.Left.Left.Left.Left.Left.Left.AddRange(input.Left.Left.Left.Left.Left.Right).AddRange(input.Left.Left.Left.Left.Right),
+                input.Left.Left.Left.Right,
                 input.Left.Left.Right,
                 input.Left.Right,
                 input.Right))

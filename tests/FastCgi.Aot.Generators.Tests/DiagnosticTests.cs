@@ -134,6 +134,114 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("bool", "bool")]
+    [InlineData("void", "void")]
+    [InlineData("Task", "global::System.Threading.Tasks.Task")]
+    [InlineData("ValueTask<string>", "global::System.Threading.Tasks.ValueTask<string>")]
+    public void FCGI021_BeforeHookReturnsSomethingElse(string type, string shown)
+    {
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static " + type + " Check() => default!; [FcgiRoute(\"/x\")] public static string X() => \"\"; }",
+            "FCGI021",
+            "Check");
+        Assert.Equal($"Before hook 'G.Check' returns '{shown}': a before hook returns FcgiResult? (null lets the request go on to the route, a result answers it), or a ValueTask or Task of it", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("class G { [FcgiBefore] public FcgiResult? Check() => null; }", "must be static: add the static modifier")]
+    [InlineData("static class G { [FcgiBefore] private static FcgiResult? Check() => null; }", "must be public or internal, in public or internal types, so that the generated code can call it")]
+    [InlineData("static class G { [FcgiBefore] public static FcgiResult? Check<T>() => null; }", "is generic or in a generic type: hooks are non-generic methods of non-generic types")]
+    public void FCGI022_HookCannotBeCalled(string group, string problem)
+    {
+        Diagnostic d = Single("[FcgiRouteGroup(\"/a\")] " + group, "FCGI022", "Check");
+        Assert.Equal("Hook 'G.Check' " + problem, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("static class G { [FcgiBefore] public static FcgiResult? Check() => null; }", "G")]
+    [InlineData("[FcgiRouteGroup(\"/a\")] static class Outer { public static class G { [FcgiBefore] public static FcgiResult? Check() => null; } }", "G")]
+    public void FCGI023_BeforeHookOutsideARouteGroup(string source, string type)
+    {
+        Diagnostic d = Single(source, "FCGI023", "FcgiBefore");
+        Assert.Equal(
+            $"Before hook '{type}.Check' is in '{type}', which is not a route group, so it would run before no route: mark '{type}' [FcgiRouteGroup(\"/prefix\")] to run it before the group's routes, or use [FcgiBefore(AllRoutes = true)] to run it before every route",
+            d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI024_TwoHooksForEveryRoute()
+    {
+        // Reported on the later by signature, whatever the file order.
+        Diagnostic d = Single(
+            "static class B { [FcgiBefore(AllRoutes = true)] public static FcgiResult? Two() => null; }\n" +
+            "static class A { [FcgiBefore(AllRoutes = true)] public static FcgiResult? One() => null; [FcgiRoute(\"/x\")] public static string X() => \"\"; }",
+            "FCGI024",
+            "FcgiBefore(AllRoutes = true)");
+        Assert.Equal("Hook 'B.Two' is a second [FcgiBefore] of the assembly (AllRoutes = true), after 'A.One': there is one, so keep one and call the other from it", d.GetMessage());
+        Assert.Equal(1, d.Location.GetLineSpan().StartLinePosition.Line);
+    }
+
+    [Fact]
+    public void FCGI024_TwoHooksForOneGroup()
+    {
+        // G.Another() orders before G.Check(), so the first in the file is the second hook.
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static FcgiResult? Check() => null; [FcgiBefore] public static FcgiResult? Another() => null; }",
+            "FCGI024",
+            "FcgiBefore",
+            occurrence: 0);
+        Assert.Equal("Hook 'G.Check' is a second [FcgiBefore] of the route group 'G', after 'G.Another': there is one, so keep one and call the other from it", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI024_OneHookForEachGroupAndOneForEveryRouteAreNotDuplicates()
+    {
+        GeneratorRunner.Run(Usings +
+            "static class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H() => null; }\n" +
+            "[FcgiRouteGroup(\"/a\")] static class A { [FcgiBefore] public static FcgiResult? H() => null; [FcgiRoute(\"/x\")] public static string X() => \"\"; }\n" +
+            "[FcgiRouteGroup(\"/b\")] static class B { [FcgiBefore] public static FcgiResult? H() => null; [FcgiRoute(\"/x\")] public static string X() => \"\"; }").AssertCleanBuild();
+    }
+
+    [Theory]
+    [InlineData("User user", "FCGI006", "user")]
+    [InlineData("[FcgiData] string data", "FCGI015", "data")]
+    [InlineData("Action callback", "FCGI001", "callback")]
+    [InlineData("[FcgiHeader(\"X Y\")] string? value", "FCGI018", "value")]
+    public void AHooksParametersFollowTheRulesOfHandlers(string parameter, string id, string locatedText)
+    {
+        Diagnostic d = Single(
+            "[assembly: FcgiJsonContext(typeof(TestJsonContext))]\n[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static FcgiResult? Check(" + parameter + ") => null; }",
+            id,
+            locatedText);
+        if (id == "FCGI006")
+        {
+            Assert.EndsWith("has no source: a before hook runs before routes of every method, so it reads 'global::FastCgi.Aot.Generators.Tests.User' from the body only when it is marked [FcgiBody]", d.GetMessage(), System.StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void FCGI010_AHooksJsonTypeNeedsTypeInfo()
+    {
+        Diagnostic d = Single(
+            "public sealed record Order(int Id);\nstatic class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H([FcgiBody] Order order) => null; }",
+            "FCGI010",
+            "FcgiBefore(AllRoutes = true)");
+        Assert.StartsWith("Handler 'All.H' uses 'global::Order' as JSON", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static bool Check() => true; [FcgiRoute(\"/x\")] public static string X() => \"\"; }\nstatic class Open { [FcgiRoute(\"/open\")] public static string O() => \"\"; }", "\"open\"u8", "\"a\"u8")]
+    [InlineData("static class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H(Action a) => null; }\nstatic class Open { [FcgiRoute(\"/open\")] public static string O() => \"\"; [FcgiAuthorizer] public static FcgiResult A() => FcgiResults.Ok(); }", "Authorizer", "\"open\"u8")]
+    public void ARouteWhoseHookHasAnErrorIsLeftOutRatherThanRunUnguarded(string source, string kept, string leftOut)
+    {
+        GeneratorRun run = GeneratorRunner.Run(Usings + source);
+        Assert.Single(run.Diagnostics);
+        string generated = run.Sources.Single().SourceText.ToString();
+        Assert.Contains(kept, generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain(leftOut, generated, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("x", "must start with '/'")]
     [InlineData("/a//b", "empty segment")]
     [InlineData("/a/{*rest}/b", "must be the last")]

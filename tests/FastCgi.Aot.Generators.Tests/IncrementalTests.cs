@@ -125,12 +125,51 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnUnrelatedEditLeavesTheHooksCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("HooksApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.BeforeHooks);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Resolution);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+    }
+
+    [Fact]
+    public void MovingAHookWithinItsFileDoesNotReEmitTheSource()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("HooksApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, "\n\n// a comment that moves every hook down\n" + GeneratorRunner.Resource("HooksApp.cs"));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.BeforeHooks].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
+    }
+
+    [Fact]
+    public void ChangingAHookModifiesTheApplication()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("HooksApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("HooksApp.cs").Replace("[FcgiHeader(\"X-Block\")] string? block", "[FcgiHeader(\"X-Stop\")] string? block", StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.BeforeHooks].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("\"HTTP_X_STOP\"u8", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
     {
-        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("GroupsApp.cs"));
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("HooksApp.cs"));
         string[] ours =
         [
-            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups,
+            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups, GeneratorSteps.BeforeHooks,
             GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Resolution, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
         ];
         foreach (string name in ours)

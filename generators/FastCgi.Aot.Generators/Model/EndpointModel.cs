@@ -10,6 +10,7 @@ namespace FastCgi.Aot.Generators.Model;
 /// <param name="Segments">The template's segments; none for a role handler.</param>
 /// <param name="Blocking">True when the handler runs on the server's worker threads (<c>Blocking = true</c>).</param>
 /// <param name="MaxBodyBytes">The most body bytes the handler takes; -1 for the server's limit.</param>
+/// <param name="Groups">The route group types the route is in, outermost first, fully qualified; their before hooks run before it.</param>
 internal sealed record EndpointModel(
     HandlerRole Role,
     string HttpMethod,
@@ -17,8 +18,12 @@ internal sealed record EndpointModel(
     ImmutableEquatableArray<SegmentModel> Segments,
     MethodModel Handler,
     bool Blocking,
-    long MaxBodyBytes)
+    long MaxBodyBytes,
+    ImmutableEquatableArray<string> Groups)
 {
+    /// <summary>The before hooks that run before the route, in order, as indexes into <see cref="ApplicationModel.BeforeHooks"/>; set by the resolver.</summary>
+    public ImmutableEquatableArray<int> BeforeHooks { get; init; } = ImmutableEquatableArray<int>.Empty;
+
     /// <summary>The template with its parameter names removed: routes with one shape match the same paths.</summary>
     public string Shape => TemplateParser.Shape(Segments);
 }

@@ -44,10 +44,12 @@ internal sealed record JsonTypeModel(string TypeName, string PropertyName);
 /// <param name="Authorizer">The handler of the Authorizer role, or null when the assembly has none.</param>
 /// <param name="Filter">The handler of the Filter role, or null when the assembly has none.</param>
 /// <param name="CanRegister">True when the runtime has FcgiServer.RegisterApplication, so a module initializer can register the application.</param>
+/// <param name="BeforeHooks">The before hooks some route runs; a route's <see cref="EndpointModel.BeforeHooks"/> index them.</param>
 internal sealed record ApplicationModel(
     ImmutableEquatableArray<EndpointModel> Routes,
     EndpointModel? Authorizer,
     EndpointModel? Filter,
+    ImmutableEquatableArray<HookModel> BeforeHooks,
     JsonContextModel Json,
     bool CanRegister)
 {
