@@ -127,6 +127,11 @@ internal static class DiagnosticDescriptors
         "More than one hook for one place",
         "Hook '{0}' is a second {1} of {2}, after '{3}': there is one, so keep one and call the other from it");
 
+    public static readonly DiagnosticDescriptor InvalidAfterHookSignature = Create(
+        "FCGI025",
+        "Invalid after hook signature",
+        "After hook '{0}' must be 'static void {1}(FcgiRequest request, FcgiRequestSummary summary)', the summary possibly 'in': the server calls it with the request that ended and its summary, and waits for nothing");
+
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.
     private static DiagnosticDescriptor Create(string id, string title, string message) =>

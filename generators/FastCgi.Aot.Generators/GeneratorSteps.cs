@@ -8,6 +8,7 @@ internal static class GeneratorSteps
     public const string Filters = "Filters";
     public const string RouteGroups = "RouteGroups";
     public const string BeforeHooks = "BeforeHooks";
+    public const string AfterHooks = "AfterHooks";
     public const string JsonContext = "JsonContext";
     public const string ServerRegistration = "ServerRegistration";
     public const string Resolution = "Resolution";

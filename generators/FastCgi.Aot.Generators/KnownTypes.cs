@@ -18,6 +18,7 @@ internal static class KnownTypes
     public const string FcgiRequest = "FastCgi.Aot.FcgiRequest";
     public const string FcgiResponse = "FastCgi.Aot.FcgiResponse";
     public const string FcgiResult = "FastCgi.Aot.FcgiResult";
+    public const string FcgiRequestSummary = "FastCgi.Aot.FcgiRequestSummary";
     public const string FcgiServer = "FastCgi.Aot.FcgiServer";
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
 }

@@ -90,6 +90,27 @@ internal sealed partial class RouteGenerator
         }
 
         /// <summary>
+        /// With an <c>[FcgiAfter]</c> hook, writes the two members by which the server calls it once per
+        /// request; without one, nothing, so the interface's defaults apply and the server builds no summary.
+        /// </summary>
+        private void EmitAfterHook()
+        {
+            if (_model.AfterHook is not { } hook)
+            {
+                return;
+            }
+
+            SourceWriter writer = _writer;
+            string method = $"{hook.Method.ContainingType}.{hook.Method.MethodName}";
+            writer.WriteLine($"/// <summary>True: the assembly's after hook, <see cref=\"{method}\"/>, sees every request.</summary>");
+            writer.WriteLine("public static bool ObservesCompletedRequests => true;");
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>Calls the after hook <see cref=\"{method}\"/> for a request that ended.</summary>");
+            writer.WriteLine($"public static void OnRequestCompleted({Request} request, in global::FastCgi.Aot.FcgiRequestSummary summary) => {method}(request, {(hook.SummaryIn ? "in " : string.Empty)}summary);");
+            writer.WriteLine();
+        }
+
+        /// <summary>
         /// Writes <c>Before{h}</c> for each before hook, once however many routes run it: it binds the
         /// hook's parameters, calls it, and says whether the request goes on (the hook returned null)
         /// or was answered (by the hook's result, or by a 400 for a parameter it could not bind).

@@ -85,6 +85,7 @@ internal sealed partial class RouteGenerator
 
             EmitAcceptsRole();
             writer.WriteLine();
+            EmitAfterHook();
             EmitMatch();
             writer.WriteLine();
             EmitHandleAsync();

@@ -346,6 +346,52 @@ internal sealed partial class RouteGenerator
             return new HookSite(HookKind.Before, displayName, scope, scopeName, signature, hook, LocationInfo.From(attributeLocation), _diagnostics.ToImmutableEquatableArray());
         }
 
+        public static HookSite? ParseAfterHook(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax || context.Attributes.Length == 0)
+            {
+                return null;
+            }
+
+            var parser = new Parser(context.SemanticModel.Compilation);
+            return parser.ParseAfter(method, syntax, context.Attributes[0], cancellationToken);
+        }
+
+        /// <summary>The after hook is exactly <c>static void M(FcgiRequest request, [in] FcgiRequestSummary summary)</c>: the server's call.</summary>
+        private HookSite ParseAfter(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            string displayName = method.ContainingType.Name + "." + method.Name;
+            Location location = syntax.Identifier.GetLocation();
+            Location attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
+            bool valid = CheckHookMethod(method, syntax, displayName, location);
+            string signature = $"{method.ContainingType.ToDisplayString(s_keyFormat)}.{method.Name}({string.Join(", ", method.Parameters.Select(static p => p.Type.ToDisplayString(s_typeFormat)))})";
+
+            ImmutableArray<IParameterSymbol> parameters = method.Parameters;
+            bool unresolved = ContainsErrorType(method.ReturnType) || parameters.Any(static p => ContainsErrorType(p.Type));
+            bool shaped = method.ReturnsVoid &&
+                parameters.Length == 2 &&
+                parameters[0].RefKind == RefKind.None &&
+                parameters[0].Type.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiRequest &&
+                parameters[1].RefKind is RefKind.None or RefKind.In &&
+                parameters[1].Type.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiRequestSummary;
+            if (!shaped && !unresolved)
+            {
+                Report(DiagnosticDescriptors.InvalidAfterHookSignature, location, displayName, method.Name);
+            }
+
+            HookModel? hook = valid && shaped
+                ? new HookModel(
+                    HookKind.After,
+                    string.Empty,
+                    new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, ImmutableEquatableArray<ParameterModel>.Empty, new ResultModel(ResultKind.Void, AsyncKind.None, "void", string.Empty, string.Empty, false)),
+                    ImmutableEquatableArray<SegmentModel>.Empty)
+                {
+                    SummaryIn = parameters[1].RefKind == RefKind.In,
+                }
+                : null;
+            return new HookSite(HookKind.After, displayName, string.Empty, "the assembly", signature, hook, LocationInfo.From(attributeLocation), _diagnostics.ToImmutableEquatableArray());
+        }
+
         /// <summary>A before hook returns <c>FcgiResult?</c>, or a ValueTask or Task of it; anything else is FCGI021.</summary>
         private ResultModel? ParseHookResult(IMethodSymbol method, string displayName, Location location)
         {

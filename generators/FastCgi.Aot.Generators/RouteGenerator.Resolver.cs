@@ -29,6 +29,7 @@ internal sealed partial class RouteGenerator
             ImmutableArray<HandlerModel> handlers,
             ImmutableArray<ImmutableEquatableArray<DiagnosticInfo>> routeGroups,
             ImmutableArray<HookSite?> beforeHooks,
+            ImmutableArray<HookSite?> afterHooks,
             JsonContextModel json,
             bool canRegister)
         {
@@ -152,7 +153,26 @@ internal sealed partial class RouteGenerator
                 }
             }
 
-            var application = new ApplicationModel(routes.ToImmutableEquatableArray(), authorizer, filter, hooks.ToImmutableEquatableArray(), json, canRegister);
+            // The after hook: one per assembly, the first by signature.
+            HookModel? afterHook = null;
+            HookSite? firstAfter = null;
+            foreach (HookSite site in afterHooks.OfType<HookSite>().OrderBy(static h => h.Signature, StringComparer.Ordinal))
+            {
+                diagnostics.AddRange(site.Diagnostics);
+                if (firstAfter is not null)
+                {
+                    diagnostics.Add(new DiagnosticInfo(
+                        DiagnosticDescriptors.DuplicateHook,
+                        site.Location,
+                        new[] { site.DisplayName, "[FcgiAfter]", site.ScopeName, firstAfter.DisplayName }.ToImmutableEquatableArray()));
+                    continue;
+                }
+
+                firstAfter = site;
+                afterHook = site.Hook;
+            }
+
+            var application = new ApplicationModel(routes.ToImmutableEquatableArray(), authorizer, filter, hooks.ToImmutableEquatableArray(), afterHook, json, canRegister);
             return new Resolution(application, diagnostics.ToImmutableEquatableArray());
         }
 

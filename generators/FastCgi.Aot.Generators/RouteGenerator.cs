@@ -55,6 +55,13 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
                 Parser.ParseBeforeHook)
             .WithTrackingName(GeneratorSteps.BeforeHooks);
 
+        IncrementalValuesProvider<HookSite?> afterHooks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.FcgiAfterAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                Parser.ParseAfterHook)
+            .WithTrackingName(GeneratorSteps.AfterHooks);
+
         // The compilation is large and changes on every edit: select the small value first.
         IncrementalValueProvider<JsonContextModel> json = context.CompilationProvider
             .Select(static (compilation, cancellationToken) => Parser.ParseJsonContext(compilation, cancellationToken))
@@ -68,13 +75,14 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
             .Combine(authorizers.Collect())
             .Combine(filters.Collect())
             .Combine(routeGroups.Collect())
-            .Combine(beforeHooks.Collect())
+            .Combine(beforeHooks.Collect().Combine(afterHooks.Collect()))
             .Combine(json)
             .Combine(canRegister)
             .Select(static (input, _) => Resolver.Resolve(
                 input.Left.Left.Left.Left.Left.Left.AddRange(input.Left.Left.Left.Left.Left.Right).AddRange(input.Left.Left.Left.Left.Right),
                 input.Left.Left.Left.Right,
-                input.Left.Left.Right,
+                input.Left.Left.Right.Left,
+                input.Left.Left.Right.Right,
                 input.Left.Right,
                 input.Right))
             .WithTrackingName(GeneratorSteps.Resolution);

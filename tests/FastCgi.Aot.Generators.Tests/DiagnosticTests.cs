@@ -242,6 +242,38 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("void Log(FcgiRequest request)")]
+    [InlineData("int Log(FcgiRequest request, FcgiRequestSummary summary)")]
+    [InlineData("void Log(FcgiRequestSummary summary, FcgiRequest request)")]
+    [InlineData("void Log(FcgiRequest request, ref FcgiRequestSummary summary)")]
+    [InlineData("void Log(FcgiRequest request, FcgiRequestSummary summary, int more)")]
+    public void FCGI025_AfterHookHasAnotherSignature(string signature)
+    {
+        Diagnostic d = Single("static class L { [FcgiAfter] public static " + signature + " { throw null!; } }", "FCGI025", "Log");
+        Assert.Equal("After hook 'L.Log' must be 'static void Log(FcgiRequest request, FcgiRequestSummary summary)', the summary possibly 'in': the server calls it with the request that ended and its summary, and waits for nothing", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI022_AfterHookIsNotStaticOrIsAsyncVoid()
+    {
+        Diagnostic instance = Single("class L { [FcgiAfter] public void Log(FcgiRequest request, FcgiRequestSummary summary) { } }", "FCGI022", "Log");
+        Assert.Equal("Hook 'L.Log' must be static: add the static modifier", instance.GetMessage());
+        Diagnostic async = Single("static class L { [FcgiAfter] public static async void Log(FcgiRequest request, FcgiRequestSummary summary) => await Task.Yield(); }", "FCGI022", "Log");
+        Assert.Equal("Hook 'L.Log' is async void, so nothing could wait for it or see it fail: make it synchronous", async.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI024_TwoAfterHooks()
+    {
+        Diagnostic d = Single(
+            "static class B { [FcgiAfter] public static void Log(FcgiRequest request, FcgiRequestSummary summary) { } }\n" +
+            "static class A { [FcgiAfter] public static void Log(FcgiRequest request, in FcgiRequestSummary summary) { } [FcgiRoute(\"/x\")] public static string X() => \"\"; }",
+            "FCGI024",
+            "FcgiAfter");
+        Assert.Equal("Hook 'B.Log' is a second [FcgiAfter] of the assembly, after 'A.Log': there is one, so keep one and call the other from it", d.GetMessage());
+    }
+
+    [Theory]
     [InlineData("x", "must start with '/'")]
     [InlineData("/a//b", "empty segment")]
     [InlineData("/a/{*rest}/b", "must be the last")]

@@ -164,12 +164,30 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AddingAnAfterHookModifiesTheApplicationAndAnUnrelatedEditDoesNot()
+    {
+        const string After = "public static class Log { [FcgiAfter] public static void Access(FcgiRequest request, in FcgiRequestSummary summary) { } }";
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        CSharpCompilation withHook = ReplaceTree(compilation, 1, "using FastCgi.Aot;\n" + After);
+
+        driver = driver.RunGenerators(withHook);
+        GeneratorRunResult added = driver.GetRunResult().Results.Single();
+        Assert.Contains(added.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("OnRequestCompleted", added.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+
+        CSharpCompilation edited = ReplaceTree(withHook, 0, GeneratorRunner.Resource("MinimalApp.cs") + "\nstatic class More { public static int Value => 4; }");
+        GeneratorRunResult unrelated = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        AssertAllCachedOrUnchanged(unrelated, GeneratorSteps.AfterHooks);
+        AssertAllCachedOrUnchanged(unrelated, GeneratorSteps.Application);
+    }
+
+    [Fact]
     public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
     {
         GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("HooksApp.cs"));
         string[] ours =
         [
-            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups, GeneratorSteps.BeforeHooks,
+            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups, GeneratorSteps.BeforeHooks, GeneratorSteps.AfterHooks,
             GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Resolution, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
         ];
         foreach (string name in ours)

@@ -45,11 +45,13 @@ internal sealed record JsonTypeModel(string TypeName, string PropertyName);
 /// <param name="Filter">The handler of the Filter role, or null when the assembly has none.</param>
 /// <param name="CanRegister">True when the runtime has FcgiServer.RegisterApplication, so a module initializer can register the application.</param>
 /// <param name="BeforeHooks">The before hooks some route runs; a route's <see cref="EndpointModel.BeforeHooks"/> index them.</param>
+/// <param name="AfterHook">The <c>[FcgiAfter]</c> method, or null when the assembly has none.</param>
 internal sealed record ApplicationModel(
     ImmutableEquatableArray<EndpointModel> Routes,
     EndpointModel? Authorizer,
     EndpointModel? Filter,
     ImmutableEquatableArray<HookModel> BeforeHooks,
+    HookModel? AfterHook,
     JsonContextModel Json,
     bool CanRegister)
 {

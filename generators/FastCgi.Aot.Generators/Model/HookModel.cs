@@ -4,7 +4,11 @@ namespace FastCgi.Aot.Generators.Model;
 /// <remarks>Must stay value-equatable.</remarks>
 /// <param name="Scope">For a before hook, the route group type it runs for (fully qualified), or empty when it runs before every route.</param>
 /// <param name="Segments">The segments of its group's prefix, whose route values it may bind; none for the others.</param>
-internal sealed record HookModel(HookKind Kind, string Scope, MethodModel Method, ImmutableEquatableArray<SegmentModel> Segments);
+internal sealed record HookModel(HookKind Kind, string Scope, MethodModel Method, ImmutableEquatableArray<SegmentModel> Segments)
+{
+    /// <summary>For the after hook, true when it takes the summary <c>in</c>, by reference.</summary>
+    public bool SummaryIn { get; init; }
+}
 
 /// <summary>
 /// The parse of one hook method: the hook when it has no error, where it is declared, and its

@@ -76,3 +76,11 @@ public static class Open
     [FcgiAuthorizer]
     public static FcgiResult Authorize() => FcgiResults.Ok();
 }
+
+public static class Access
+{
+    public static int Count;
+
+    [FcgiAfter]
+    public static void Log(FcgiRequest request, in FcgiRequestSummary summary) => Count++;
+}
