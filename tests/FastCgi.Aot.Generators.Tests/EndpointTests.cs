@@ -30,6 +30,20 @@ public sealed class EndpointTests(SampleAppFixture fixture) : IClassFixture<Samp
     }
 
     [Fact]
+    public void MatchImplementsTheInterfacesMemberThatTheServerCalls()
+    {
+        // The server is generic over the application and calls TApp.Match; the generated static
+        // method must be what that call reaches, not a look-alike beside the interface's default (null).
+        FcgiInMemoryExchange exchange = InMemoryServer.CreateExchange("GET", "/users/42");
+        var match = typeof(EndpointTests).GetMethod(nameof(MatchThroughTheInterface), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(Server.ApplicationType);
+        Assert.Same(Server.Match("GET", "/users/42"), match.Invoke(null, [exchange.Request]));
+    }
+
+    private static FcgiEndpoint? MatchThroughTheInterface<TApp>(FcgiRequest request)
+        where TApp : IFcgiApplication => TApp.Match(request);
+
+    [Fact]
     public void APathWithoutTheRouteIsTheSharedNotFound()
     {
         Assert.Same(FcgiEndpoint.NotFound, Server.Match("GET", "/nope"));

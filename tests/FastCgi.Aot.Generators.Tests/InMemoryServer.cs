@@ -87,6 +87,9 @@ internal sealed class InMemoryServer(Assembly assembly)
         return new FcgiInMemoryExchange(all, body is null ? default : Encoding.UTF8.GetBytes(body), role, data, aborted);
     }
 
+    /// <summary>The generated application type.</summary>
+    public Type ApplicationType => _handle.DeclaringType!;
+
     /// <summary>Calls the generated <c>AcceptsRole</c>.</summary>
     public bool AcceptsRole(FcgiRole role) =>
         (bool)_handle.DeclaringType!.GetMethod("AcceptsRole", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [role])!;
