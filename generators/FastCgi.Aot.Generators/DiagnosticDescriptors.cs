@@ -10,7 +10,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
         "FCGI001",
         "Unsupported handler parameter type",
-        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported");
+        "Parameter '{0}' of handler '{1}' has type '{2}', which cannot be bound: {3}");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Create(
         "FCGI002",
@@ -91,6 +91,46 @@ internal static class DiagnosticDescriptors
         "FCGI017",
         "Handler has more than one role",
         "Handler '{0}' is marked both [{1}] and [{2}]: a method handles one role, so move one of them to another method");
+
+    public static readonly DiagnosticDescriptor InvalidHeaderName = Create(
+        "FCGI018",
+        "Invalid header name",
+        "Parameter '{0}' of handler '{1}' binds the header '{2}', which is not an HTTP header name: a name is letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.6.2), so no request can carry it");
+
+    public static readonly DiagnosticDescriptor InvalidMaxBodyBytes = Create(
+        "FCGI019",
+        "Invalid body limit",
+        "MaxBodyBytes = {0} on handler '{1}' is not a body limit: use a number of bytes (0 or more), or -1 (the default) for the server's --max-body-bytes");
+
+    public static readonly DiagnosticDescriptor InvalidRouteGroupPrefix = Create(
+        "FCGI020",
+        "Invalid route group prefix",
+        "The route group prefix '{0}' of '{1}' is invalid: {2}; its routes are left out until it is fixed");
+
+    public static readonly DiagnosticDescriptor InvalidBeforeHookReturnType = Create(
+        "FCGI021",
+        "Invalid before hook return type",
+        "Before hook '{0}' returns '{1}': a before hook returns FcgiResult? (null lets the request go on to the route, a result answers it), or a ValueTask or Task of it");
+
+    public static readonly DiagnosticDescriptor HookIsNotCallable = Create(
+        "FCGI022",
+        "Hook cannot be called",
+        "Hook '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor BeforeHookOutsideGroup = Create(
+        "FCGI023",
+        "Before hook outside a route group",
+        "Before hook '{0}' is in '{1}', which is not a route group, so it would run before no route: mark '{1}' [FcgiRouteGroup(\"/prefix\")] to run it before the group's routes, or use [FcgiBefore(AllRoutes = true)] to run it before every route");
+
+    public static readonly DiagnosticDescriptor DuplicateHook = Create(
+        "FCGI024",
+        "More than one hook for one place",
+        "Hook '{0}' is a second {1} of {2}, after '{3}': there is one, so keep one and call the other from it");
+
+    public static readonly DiagnosticDescriptor InvalidAfterHookSignature = Create(
+        "FCGI025",
+        "Invalid after hook signature",
+        "After hook '{0}' must be 'static void {1}(FcgiRequest request, FcgiRequestSummary summary)', the summary possibly 'in': the server calls it with the request that ended and its summary, and waits for nothing");
 
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.

@@ -4,12 +4,14 @@ namespace FastCgi.Aot.Generators;
 internal static class GeneratorSteps
 {
     public const string Handlers = "Handlers";
-    public const string Routes = "Routes";
     public const string Authorizers = "Authorizers";
     public const string Filters = "Filters";
-    public const string RoleHandlers = "RoleHandlers";
+    public const string RouteGroups = "RouteGroups";
+    public const string BeforeHooks = "BeforeHooks";
+    public const string AfterHooks = "AfterHooks";
     public const string JsonContext = "JsonContext";
     public const string ServerRegistration = "ServerRegistration";
+    public const string Resolution = "Resolution";
     public const string Application = "Application";
     public const string Diagnostics = "Diagnostics";
 }

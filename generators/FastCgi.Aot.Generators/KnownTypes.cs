@@ -10,11 +10,15 @@ internal static class KnownTypes
     public const string FcgiBodyAttribute = "FastCgi.Aot.FcgiBodyAttribute";
     public const string FcgiAuthorizerAttribute = "FastCgi.Aot.FcgiAuthorizerAttribute";
     public const string FcgiFilterAttribute = "FastCgi.Aot.FcgiFilterAttribute";
+    public const string FcgiRouteGroupAttribute = "FastCgi.Aot.FcgiRouteGroupAttribute";
+    public const string FcgiBeforeAttribute = "FastCgi.Aot.FcgiBeforeAttribute";
+    public const string FcgiAfterAttribute = "FastCgi.Aot.FcgiAfterAttribute";
     public const string FcgiDataAttribute = "FastCgi.Aot.FcgiDataAttribute";
     public const string FcgiJsonContextAttribute = "FastCgi.Aot.FcgiJsonContextAttribute";
     public const string FcgiRequest = "FastCgi.Aot.FcgiRequest";
     public const string FcgiResponse = "FastCgi.Aot.FcgiResponse";
     public const string FcgiResult = "FastCgi.Aot.FcgiResult";
+    public const string FcgiRequestSummary = "FastCgi.Aot.FcgiRequestSummary";
     public const string FcgiServer = "FastCgi.Aot.FcgiServer";
     public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
 }

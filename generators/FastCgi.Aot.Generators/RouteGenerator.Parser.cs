@@ -13,12 +13,23 @@ namespace FastCgi.Aot.Generators;
 internal sealed partial class RouteGenerator
 {
     /// <summary>Turns handler symbols into <see cref="HandlerModel"/> values; nothing it returns holds a symbol.</summary>
-    internal sealed class Parser
+    internal sealed partial class Parser
     {
         private static readonly SymbolDisplayFormat s_typeFormat =
             SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         private static readonly SymbolDisplayFormat s_keyFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+        /// <summary>FCGI001's advice for a type no source binds.</summary>
+        internal const string SupportedTypes =
+            "use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported";
+
+        /// <summary>
+        /// FCGI001's advice for a collection outside the body. One place to change when repeated query
+        /// keys (<c>?id=1&amp;id=2</c>) bind arrays and lists.
+        /// </summary>
+        internal const string CollectionsBindOnlyTheBody =
+            "a collection is bound only from a JSON body (an array or List<T> marked [FcgiBody]); the query string, CGI parameters and headers bind one value, and repeated keys such as ?id=1&id=2 are not bound: take one value, or read request.QueryString";
 
         private readonly Compilation _compilation;
         private readonly List<DiagnosticInfo> _diagnostics = new();
@@ -28,7 +39,7 @@ internal sealed partial class RouteGenerator
             _compilation = compilation;
         }
 
-        public static HandlerModel Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static HandlerModel ParseRoutes(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
@@ -36,7 +47,7 @@ internal sealed partial class RouteGenerator
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
-            return parser.ParseHandler(method, syntax, context.Attributes, cancellationToken);
+            return parser.ParseRouteHandler(method, syntax, context.Attributes, cancellationToken);
         }
 
         public static HandlerModel ParseAuthorizer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -120,19 +131,24 @@ internal sealed partial class RouteGenerator
             _ => type.Name,
         };
 
-        private HandlerModel ParseHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        private HandlerModel ParseRouteHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             string displayName = method.ContainingType.Name + "." + method.Name;
             Location location = syntax.Identifier.GetLocation();
-            var routes = new List<RouteModel>();
-            var sites = new List<RouteSite>();
+            var endpoints = new List<EndpointSite>();
 
             bool valid = CheckMethod(method, syntax, displayName, location);
 
-            // The parameters and the result do not depend on the attribute; the template does.
-            var jsonTypes = new List<string>();
-            ResultModel? result = ParseResult(method, displayName, location, jsonTypes);
+            // The result does not depend on the attribute; the parameters do, through the template and the method.
+            ResultModel? result = ParseResult(method, displayName, location);
             valid &= result is not null;
+
+            // The route groups the method is in, outermost first: their prefixes come before its templates.
+            List<(string Type, string? Prefix)> groups = FindRouteGroups(method.ContainingType);
+            bool groupsValid = groups.All(static g => TemplateParser.TryParsePrefix(g.Prefix, out _));
+            string prefix = string.Concat(groups.Select(static g => g.Prefix));
+            int prefixSegments = groupsValid && prefix.Length != 0 && TemplateParser.TryParse(prefix, out List<SegmentModel> prefixParsed, out _) ? prefixParsed.Count : 0;
+            ImmutableEquatableArray<string> groupTypes = groups.Select(static g => g.Type).ToImmutableEquatableArray();
 
             foreach (AttributeData attribute in attributes)
             {
@@ -148,7 +164,7 @@ internal sealed partial class RouteGenerator
                     }
                 }
 
-                bool routeValid = valid;
+                bool routeValid = valid & TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
                 if (!IsMethodToken(httpMethod))
                 {
                     Report(DiagnosticDescriptors.InvalidRouteMethod, attributeLocation, httpMethod, displayName);
@@ -156,30 +172,39 @@ internal sealed partial class RouteGenerator
                 }
 
                 httpMethod = httpMethod.ToUpperInvariant();
-                if (!TemplateParser.TryParse(template, out List<SegmentModel> segments, out string error))
+                if (!groupsValid)
                 {
-                    Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, template ?? "null", displayName, error);
+                    // FCGI020 on the group says why; its routes wait for it.
                     continue;
                 }
 
-                var routeJson = new List<string>(jsonTypes);
-                List<ParameterModel>? parameters = ParseParameters(method, displayName, template!, httpMethod, segments, routeJson, HandlerRole.Responder);
+                string? fullTemplate = template;
+                if (prefix.Length != 0 && template is not null)
+                {
+                    if (template.Length != 0 && template[0] != '/')
+                    {
+                        Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, template, displayName, $"in the route group '{prefix}' a template starts with '/', or is empty for the group's own path");
+                        continue;
+                    }
+
+                    fullTemplate = prefix + template;
+                }
+
+                if (!TemplateParser.TryParse(fullTemplate, out List<SegmentModel> segments, out string error))
+                {
+                    Report(DiagnosticDescriptors.InvalidRouteTemplate, attributeLocation, fullTemplate ?? "null", displayName, error);
+                    continue;
+                }
+
+                ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, fullTemplate!, httpMethod, segments, prefixSegments, HandlerRole.Responder);
                 if (parameters is null || !routeValid || result is null)
                 {
                     continue;
                 }
 
-                var route = new RouteModel(
-                    httpMethod,
-                    template!,
-                    segments.ToImmutableEquatableArray(),
-                    method.ContainingType.ToDisplayString(s_keyFormat),
-                    method.Name,
-                    displayName,
-                    parameters.ToImmutableEquatableArray(),
-                    result);
-                routes.Add(route);
-                sites.Add(new RouteSite(httpMethod, template!, route.Shape, displayName, routeJson.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation)));
+                var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
+                var route = new EndpointModel(HandlerRole.Responder, httpMethod, fullTemplate!, segments.ToImmutableEquatableArray(), handler, blocking, maxBodyBytes, groupTypes);
+                endpoints.Add(new EndpointSite(route, LocationInfo.From(attributeLocation)));
             }
 
             // A method with a role attribute too is reported by that attribute's parse (FCGI017) and
@@ -189,12 +214,7 @@ internal sealed partial class RouteGenerator
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
             }
 
-            return new HandlerModel(
-                routes.ToImmutableEquatableArray(),
-                ImmutableEquatableArray<RoleHandlerModel>.Empty,
-                _diagnostics.ToImmutableEquatableArray(),
-                sites.ToImmutableEquatableArray(),
-                ImmutableEquatableArray<RoleSite>.Empty);
+            return new HandlerModel(endpoints.ToImmutableEquatableArray(), _diagnostics.ToImmutableEquatableArray());
         }
 
         private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
@@ -222,24 +242,86 @@ internal sealed partial class RouteGenerator
                 valid = false;
             }
 
-            var jsonTypes = new List<string>();
-            ResultModel? result = ParseResult(method, displayName, location, jsonTypes);
-            List<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), jsonTypes, role);
+            valid &= TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
+
+            ResultModel? result = ParseResult(method, displayName, location);
+            ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), 0, role);
             if (!valid || result is null || parameters is null)
             {
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
             }
 
-            string containingType = method.ContainingType.ToDisplayString(s_keyFormat);
-            string signature = $"{containingType}.{method.Name}({string.Join(", ", parameters.Select(static p => p.TypeName))})";
-            var handler = new RoleHandlerModel(role, containingType, method.Name, displayName, signature, parameters.ToImmutableEquatableArray(), result);
-            var site = new RoleSite(role, signature, displayName, jsonTypes.Distinct().ToImmutableEquatableArray(), LocationInfo.From(attributeLocation));
+            var handler = new MethodModel(method.ContainingType.ToDisplayString(s_keyFormat), method.Name, displayName, parameters, result);
+            var endpoint = new EndpointModel(role, string.Empty, string.Empty, ImmutableEquatableArray<SegmentModel>.Empty, handler, blocking, maxBodyBytes, ImmutableEquatableArray<string>.Empty);
             return new HandlerModel(
-                ImmutableEquatableArray<RouteModel>.Empty,
-                new[] { handler }.ToImmutableEquatableArray(),
-                _diagnostics.ToImmutableEquatableArray(),
-                ImmutableEquatableArray<RouteSite>.Empty,
-                new[] { site }.ToImmutableEquatableArray());
+                new[] { new EndpointSite(endpoint, LocationInfo.From(attributeLocation)) }.ToImmutableEquatableArray(),
+                _diagnostics.ToImmutableEquatableArray());
+        }
+
+        /// <summary>
+        /// Reads how the server runs the handler, from the attribute's <c>Blocking</c> and
+        /// <c>MaxBodyBytes</c>; false, with FCGI019, when the body limit is neither -1 (the server's) nor a size.
+        /// </summary>
+        private bool TryParseRunOptions(AttributeData attribute, string displayName, Location location, out bool blocking, out long maxBodyBytes)
+        {
+            blocking = false;
+            maxBodyBytes = -1;
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == "Blocking" && named.Value.Value is bool value)
+                {
+                    blocking = value;
+                }
+                else if (named.Key == "MaxBodyBytes" && named.Value.Value is long limit)
+                {
+                    maxBodyBytes = limit;
+                }
+            }
+
+            if (maxBodyBytes < -1)
+            {
+                Report(DiagnosticDescriptors.InvalidMaxBodyBytes, location, maxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), displayName);
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>Checks a <c>[FcgiRouteGroup]</c> prefix once, where it is written; its routes are left out while it is invalid.</summary>
+        public static ImmutableEquatableArray<DiagnosticInfo> ParseRouteGroup(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.Attributes.Length == 0 || context.TargetSymbol is not INamedTypeSymbol type)
+            {
+                return ImmutableEquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            AttributeData attribute = context.Attributes[0];
+            string? prefix = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+            if (TemplateParser.TryParsePrefix(prefix, out string error))
+            {
+                return ImmutableEquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            Location? location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+            return new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRouteGroupPrefix, location, prefix ?? "null", type.Name, error) }.ToImmutableEquatableArray();
+        }
+
+        /// <summary>The <c>[FcgiRouteGroup]</c> types containing a method, outermost first, with their prefixes.</summary>
+        private static List<(string Type, string? Prefix)> FindRouteGroups(INamedTypeSymbol? type)
+        {
+            var groups = new List<(string Type, string? Prefix)>();
+            for (; type is not null; type = type.ContainingType)
+            {
+                foreach (AttributeData attribute in type.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiRouteGroupAttribute)
+                    {
+                        groups.Insert(0, (type.ToDisplayString(s_keyFormat), attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null));
+                    }
+                }
+            }
+
+            return groups;
         }
 
         /// <summary>The attribute that marks a handler of <paramref name="role"/>, without its suffix.</summary>
@@ -322,425 +404,6 @@ internal sealed partial class RouteGenerator
             }
 
             return true;
-        }
-
-        private ResultModel? ParseResult(IMethodSymbol method, string displayName, Location location, List<string> jsonTypes)
-        {
-            ITypeSymbol declared = method.ReturnType;
-            string declaredName = declared.ToDisplayString(s_typeFormat);
-            if (method.ReturnsVoid)
-            {
-                return new ResultModel(ResultKind.Void, AsyncKind.None, "void", string.Empty, string.Empty, false);
-            }
-
-            AsyncKind async = AsyncKind.None;
-            ITypeSymbol type = declared;
-            if (declared is INamedTypeSymbol named)
-            {
-                string definition = named.OriginalDefinition.ToDisplayString(s_keyFormat);
-                switch (definition)
-                {
-                    case "global::System.Threading.Tasks.Task":
-                        return new ResultModel(ResultKind.Void, AsyncKind.Task, declaredName, string.Empty, string.Empty, false);
-                    case "global::System.Threading.Tasks.ValueTask":
-                        return new ResultModel(ResultKind.Void, AsyncKind.ValueTask, declaredName, string.Empty, string.Empty, false);
-                    case "global::System.Threading.Tasks.Task<TResult>":
-                        async = AsyncKind.Task;
-                        type = named.TypeArguments[0];
-                        break;
-                    case "global::System.Threading.Tasks.ValueTask<TResult>":
-                        async = AsyncKind.ValueTask;
-                        type = named.TypeArguments[0];
-                        break;
-                }
-            }
-
-            string typeName = type.ToDisplayString(s_typeFormat);
-            bool nullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.NotAnnotated;
-            ITypeSymbol valueType = UnwrapNullable(type, out bool nullableValue);
-            ResultKind? kind = valueType switch
-            {
-                { SpecialType: SpecialType.System_String } => ResultKind.String,
-                { SpecialType: SpecialType.System_Boolean } => ResultKind.Boolean,
-                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte } => ResultKind.ByteArray,
-                _ when IsByteMemory(valueType) => ResultKind.ByteMemory,
-                _ when IsNumber(valueType) => ResultKind.Number,
-                _ when valueType.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiResult => ResultKind.Result,
-                _ when IsUnsupported(valueType) || valueType.SpecialType == SpecialType.System_Void => null,
-                _ => ResultKind.Json,
-            };
-
-            if (kind is null)
-            {
-                Report(DiagnosticDescriptors.UnsupportedReturnType, location, displayName, declaredName);
-                return null;
-            }
-
-            string jsonTypeName = string.Empty;
-            if (kind == ResultKind.Json)
-            {
-                jsonTypeName = type.ToDisplayString(s_keyFormat);
-                jsonTypes.Add(jsonTypeName);
-            }
-
-            return new ResultModel(kind.Value, async, declaredName, typeName, jsonTypeName, nullableReference || nullableValue || kind is ResultKind.String or ResultKind.ByteArray or ResultKind.Result || (kind == ResultKind.Json && type.IsReferenceType));
-        }
-
-        private List<ParameterModel>? ParseParameters(
-            IMethodSymbol method,
-            string displayName,
-            string template,
-            string httpMethod,
-            List<SegmentModel> segments,
-            List<string> jsonTypes,
-            HandlerRole role)
-        {
-            var result = new List<ParameterModel>();
-            bool valid = true;
-            string? bodyParameter = null;
-            string? dataParameter = null;
-            var boundSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (IParameterSymbol parameter in method.Parameters)
-            {
-                Location location = parameter.Locations.FirstOrDefault() ?? Location.None;
-                ParameterModel? model = ParseParameter(parameter, displayName, httpMethod, segments, location, role);
-                if (model is null)
-                {
-                    valid = false;
-                    continue;
-                }
-
-                if (model.Source is BindingSource.Route or BindingSource.CatchAll)
-                {
-                    boundSegments.Add(model.Key);
-                }
-
-                if (model.Source == BindingSource.Body)
-                {
-                    if (bodyParameter is not null)
-                    {
-                        Report(DiagnosticDescriptors.MultipleBodyParameters, location, bodyParameter, parameter.Name, displayName, "request body");
-                        valid = false;
-                    }
-
-                    bodyParameter = parameter.Name;
-                }
-
-                if (model.Source == BindingSource.Data)
-                {
-                    if (dataParameter is not null)
-                    {
-                        Report(DiagnosticDescriptors.MultipleBodyParameters, location, dataParameter, parameter.Name, displayName, "DATA stream");
-                        valid = false;
-                    }
-
-                    dataParameter = parameter.Name;
-                }
-
-                if (model.Kind == ValueKind.Json)
-                {
-                    jsonTypes.Add(model.Key);
-                }
-
-                result.Add(model);
-            }
-
-            foreach (SegmentModel segment in segments)
-            {
-                if (segment.Kind != SegmentKind.Literal && !boundSegments.Contains(segment.Value))
-                {
-                    Report(DiagnosticDescriptors.RouteParameterNotBound, method.Locations.FirstOrDefault(), template, segment.Value, displayName);
-                    valid = false;
-                }
-            }
-
-            return valid ? result : null;
-        }
-
-        private ParameterModel? ParseParameter(IParameterSymbol parameter, string displayName, string httpMethod, List<SegmentModel> segments, Location location, HandlerRole role)
-        {
-            ITypeSymbol type = parameter.Type;
-            string typeName = type.ToDisplayString(s_typeFormat);
-            if (parameter.RefKind != RefKind.None || parameter.IsParams)
-            {
-                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
-                return null;
-            }
-
-            string keyName = type.ToDisplayString(s_keyFormat);
-            switch (keyName)
-            {
-                case "global::" + KnownTypes.FcgiRequest:
-                    return Special(BindingSource.Request);
-                case "global::" + KnownTypes.FcgiResponse:
-                    return Special(BindingSource.Response);
-                case "global::System.Threading.CancellationToken":
-                    return Special(BindingSource.CancellationToken);
-            }
-
-            AttributeData? query = FindAttribute(parameter, KnownTypes.FcgiQueryAttribute);
-            AttributeData? param = FindAttribute(parameter, KnownTypes.FcgiParamAttribute);
-            AttributeData? header = FindAttribute(parameter, KnownTypes.FcgiHeaderAttribute);
-            bool body = FindAttribute(parameter, KnownTypes.FcgiBodyAttribute) is not null;
-            bool data = FindAttribute(parameter, KnownTypes.FcgiDataAttribute) is not null;
-
-            ITypeSymbol valueType = UnwrapNullable(type, out bool nullableValue);
-            string valueTypeName = valueType.ToDisplayString(s_keyFormat);
-            bool canBeNull = nullableValue || (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated);
-            string? defaultValue = DefaultValue(parameter, typeName, canBeNull);
-            ValueKind simple = SimpleKind(valueType);
-
-            // The body: the byte and stream types always, a string or JSON type when marked or inferred.
-            ValueKind bodyKind = valueType switch
-            {
-                _ when IsByteMemory(valueType) => ValueKind.ByteMemory,
-                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte } => ValueKind.ByteArray,
-                _ when keyName == "global::System.IO.Stream" => ValueKind.Stream,
-                { SpecialType: SpecialType.System_String } when body => ValueKind.String,
-                _ when simple == ValueKind.None && !IsUnsupported(valueType) => ValueKind.Json,
-                _ => ValueKind.None,
-            };
-
-            int attributeCount = (query is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0) + (data ? 1 : 0);
-            if (attributeCount > 1)
-            {
-                Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "it has more than one of [FcgiQuery], [FcgiParam], [FcgiHeader], [FcgiBody] and [FcgiData]; keep one");
-                return null;
-            }
-
-            if (data)
-            {
-                // FastCGI 1.0 §6.4: only a Filter request has a DATA stream.
-                if (role != HandlerRole.Filter)
-                {
-                    Report(DiagnosticDescriptors.DataParameterOutsideFilter, location, parameter.Name, displayName);
-                    return null;
-                }
-
-                ValueKind dataKind = bodyKind is ValueKind.ByteMemory or ValueKind.ByteArray or ValueKind.Stream ? bodyKind
-                    : valueType.SpecialType == SpecialType.System_String ? ValueKind.String
-                    : ValueKind.None;
-                if (dataKind == ValueKind.None)
-                {
-                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
-                    return null;
-                }
-
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Data, dataKind, string.Empty, defaultValue, type.IsReferenceType);
-            }
-
-            if (bodyKind != ValueKind.None && (body || simple == ValueKind.None))
-            {
-                if (bodyKind == ValueKind.Json && !body && httpMethod is "GET" or "HEAD" or "DELETE")
-                {
-                    Report(
-                        DiagnosticDescriptors.ParameterHasNoSource,
-                        location,
-                        parameter.Name,
-                        displayName,
-                        $"a {httpMethod} request has no body to read '{typeName}' from; mark it [FcgiBody] to read the body anyway, or use a simple type");
-                    return null;
-                }
-
-                if (query is not null || param is not null || header is not null)
-                {
-                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
-                    return null;
-                }
-
-                if (role == HandlerRole.Authorizer)
-                {
-                    Report(
-                        DiagnosticDescriptors.ParameterSourceNotInRole,
-                        location,
-                        parameter.Name,
-                        displayName,
-                        "the request body",
-                        "Authorizer",
-                        "the web server sends an authorizer the request's parameters but not its body (FastCGI 1.0 §6.3); bind a CGI parameter, a header or a query value instead");
-                    return null;
-                }
-
-                string key = bodyKind == ValueKind.Json ? keyName : string.Empty;
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Body, bodyKind, key, defaultValue, type.IsReferenceType);
-            }
-
-            if (simple == ValueKind.None || body)
-            {
-                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName);
-                return null;
-            }
-
-            if (param is not null || header is not null)
-            {
-                string? name = (param ?? header)!.ConstructorArguments.FirstOrDefault().Value as string;
-                if (string.IsNullOrEmpty(name))
-                {
-                    Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "the attribute names no parameter or header");
-                    return null;
-                }
-
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, param is not null ? BindingSource.Param : BindingSource.Header, simple, param is not null ? name! : CgiHeaderName(name!), defaultValue);
-            }
-
-            if (query is null)
-            {
-                foreach (SegmentModel segment in segments)
-                {
-                    if (segment.Kind != SegmentKind.Literal && string.Equals(segment.Value, parameter.Name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        return new ParameterModel(parameter.Name, typeName, valueTypeName, segment.Kind == SegmentKind.CatchAll ? BindingSource.CatchAll : BindingSource.Route, simple, segment.Value, defaultValue);
-                    }
-                }
-            }
-
-            string queryKey = query?.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
-            return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Query, simple, queryKey, defaultValue);
-
-            ParameterModel Special(BindingSource source) => new(parameter.Name, typeName, typeName, source, ValueKind.None, string.Empty, null);
-        }
-
-        /// <summary>The kind of a value parsed from text, or <see cref="ValueKind.None"/>.</summary>
-        private ValueKind SimpleKind(ITypeSymbol type)
-        {
-            if (type.SpecialType == SpecialType.System_String)
-            {
-                return ValueKind.String;
-            }
-
-            if (type.SpecialType == SpecialType.System_Boolean)
-            {
-                return ValueKind.Boolean;
-            }
-
-            if (type.TypeKind == TypeKind.Enum)
-            {
-                return ValueKind.Enum;
-            }
-
-            if (Implements(type, "System.IUtf8SpanParsable`1"))
-            {
-                return ValueKind.Utf8Parsable;
-            }
-
-            return Implements(type, "System.ISpanParsable`1") ? ValueKind.SpanParsable : ValueKind.None;
-        }
-
-        private bool Implements(ITypeSymbol type, string interfaceMetadataName)
-        {
-            INamedTypeSymbol? definition = _compilation.GetTypeByMetadataName(interfaceMetadataName);
-            if (definition is null)
-            {
-                return false;
-            }
-
-            foreach (INamedTypeSymbol candidate in type.AllInterfaces)
-            {
-                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, definition) &&
-                    SymbolEqualityComparer.Default.Equals(candidate.TypeArguments[0], type))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static ITypeSymbol UnwrapNullable(ITypeSymbol type, out bool wasNullable)
-        {
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                wasNullable = true;
-                return nullable.TypeArguments[0];
-            }
-
-            wasNullable = false;
-            return type;
-        }
-
-        private static bool IsByteMemory(ITypeSymbol type) =>
-            type is INamedTypeSymbol { IsGenericType: true } named &&
-            named.OriginalDefinition.ToDisplayString(s_keyFormat) == "global::System.ReadOnlyMemory<T>" &&
-            named.TypeArguments[0].SpecialType == SpecialType.System_Byte;
-
-        private static bool IsNumber(ITypeSymbol type)
-        {
-            switch (type.SpecialType)
-            {
-                case SpecialType.System_SByte:
-                case SpecialType.System_Byte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_IntPtr:
-                case SpecialType.System_UIntPtr:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_Decimal:
-                    return true;
-            }
-
-            string name = type.ToDisplayString(s_keyFormat);
-            return name is "global::System.Half" or "global::System.Int128" or "global::System.UInt128";
-        }
-
-        /// <summary>Types no source can produce and no writer can write.</summary>
-        private static bool IsUnsupported(ITypeSymbol type) =>
-            type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Delegate or TypeKind.TypeParameter or TypeKind.Dynamic or TypeKind.Error or TypeKind.Interface ||
-            type.IsRefLikeType ||
-            type.IsStatic ||
-            type.SpecialType == SpecialType.System_Object ||
-            (type is INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class });
-
-        private string? DefaultValue(IParameterSymbol parameter, string typeName, bool canBeNull)
-        {
-            if (!parameter.HasExplicitDefaultValue)
-            {
-                return canBeNull ? "default" : null;
-            }
-
-            object? value = parameter.ExplicitDefaultValue;
-            ITypeSymbol type = UnwrapNullable(parameter.Type, out _);
-            if (value is null)
-            {
-                return "default";
-            }
-
-            if (type.TypeKind == TypeKind.Enum)
-            {
-                return $"({type.ToDisplayString(s_keyFormat)})({SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false)})";
-            }
-
-            string literal = value switch
-            {
-                string s => SymbolDisplay.FormatLiteral(s, quote: true),
-                char c => SymbolDisplay.FormatLiteral(c, quote: true),
-                bool b => b ? "true" : "false",
-                float f when float.IsNaN(f) => "float.NaN",
-                float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
-                float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
-                double d when double.IsNaN(d) => "double.NaN",
-                double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
-                double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
-                float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "F",
-                double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "D",
-                decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "M",
-                _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: false, useHexadecimalNumbers: false),
-            };
-            return $"({typeName})({literal})";
-        }
-
-        private static string CgiHeaderName(string header)
-        {
-            if (string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase) || string.Equals(header, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                return header.ToUpperInvariant().Replace('-', '_');
-            }
-
-            return "HTTP_" + header.ToUpperInvariant().Replace('-', '_');
         }
 
         private static bool HasAttribute(IMethodSymbol method, string metadataName)

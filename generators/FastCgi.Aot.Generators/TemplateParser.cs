@@ -63,6 +63,20 @@ internal static class TemplateParser
                 }
             }
 
+            int colon = name.IndexOf(':');
+            if (colon > 0 && IsIdentifier(name.Substring(0, colon)))
+            {
+                error = $"the segment '{part}' has the constraint '{name.Substring(colon)}', which a route does not need: the parameter's type constrains the value (an int parameter answers 400 to a segment that is not a number), so write '{{{(kind == SegmentKind.CatchAll ? "*" : string.Empty)}{name.Substring(0, colon)}}}'";
+                return false;
+            }
+
+            int optional = name.IndexOfAny(['?', '=']);
+            if (optional > 0 && IsIdentifier(name.Substring(0, optional)))
+            {
+                error = $"the segment '{part}' is optional or has a default, which a segment cannot be: declare a route with the segment and one without, or bind the value from the query string with a nullable or default parameter";
+                return false;
+            }
+
             if (!IsIdentifier(name))
             {
                 error = $"the parameter name '{name}' in '{part}' is not a C# identifier";
@@ -76,6 +90,34 @@ internal static class TemplateParser
             }
 
             segments.Add(new SegmentModel(kind, name));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Checks a route group's prefix: a template that starts with '/', does not end with one (the
+    /// routes' templates bring their own) and has no catch-all (which would leave its routes no path).
+    /// </summary>
+    public static bool TryParsePrefix(string? prefix, out string error)
+    {
+        if (!TryParse(prefix, out List<SegmentModel> segments, out error))
+        {
+            return false;
+        }
+
+        if (prefix!.EndsWith("/", StringComparison.Ordinal))
+        {
+            error = prefix.Length == 1
+                ? "it is '/', the prefix of every path: leave the class out of a group instead"
+                : $"it ends with '/', and a route's template starts with one: write '{prefix.TrimEnd('/')}'";
+            return false;
+        }
+
+        if (segments[segments.Count - 1].Kind == SegmentKind.CatchAll)
+        {
+            error = "it ends with a catch-all, which would leave its routes no path to match";
+            return false;
         }
 
         return true;

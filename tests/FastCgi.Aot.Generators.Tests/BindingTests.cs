@@ -68,6 +68,24 @@ public sealed class BindingTests(SampleAppFixture fixture) : IClassFixture<Sampl
     }
 
     [Fact]
+    public async Task ACollectionIsAJsonBodyOnAPost()
+    {
+        var server = new InMemoryServer(GeneratorRunner.Run("""
+            using System.Collections.Generic;
+            using FastCgi.Aot;
+            using FastCgi.Aot.Generators.Tests;
+            [assembly: FcgiJsonContext(typeof(TestJsonContext))]
+            public static class Api
+            {
+                [FcgiRoute("/users", Method = "POST")] public static int Count(List<User> users) => users.Count;
+                [FcgiRoute("/users", Method = "PUT")] public static int Names([FcgiBody] User[] users) => users.Length;
+            }
+            """).AssertCleanBuild().Load());
+        Assert.Equal("2", (await server.SendAsync("POST", "/users", """[{"Id":1,"Name":"a"},{"Id":2,"Name":"b"}]""")).Body);
+        Assert.Equal("1", (await server.SendAsync("PUT", "/users", """[{"Id":1,"Name":"a"}]""")).Body);
+    }
+
+    [Fact]
     public async Task CgiParametersAndHeadersBindByAttribute()
     {
         var parameters = new Dictionary<string, string> { ["REMOTE_ADDR"] = "10.0.0.1", ["HTTP_USER_AGENT"] = "curl/8", ["HTTP_X_COUNT"] = "3" };

@@ -32,6 +32,248 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
+    [InlineData("List<int> ids", "GET")]
+    [InlineData("int[] ids", "GET")]
+    [InlineData("System.Collections.Generic.IEnumerable<int> ids", "GET")]
+    [InlineData("[FcgiQuery] List<int> ids", "POST")]
+    [InlineData("[FcgiHeader(\"X-Id\")] string[] ids", "GET")]
+    public void FCGI001_ACollectionOutsideTheBodySaysWhatBindsCollections(string parameter, string method)
+    {
+        Diagnostic d = Single(
+            "using System.Collections.Generic;\nstatic class Api { [FcgiRoute(\"/x\", Method = \"" + method + "\")] public static string X(" + parameter + ") => \"\"; }",
+            "FCGI001",
+            "ids");
+        Assert.EndsWith("which cannot be bound: " + RouteGenerator.Parser.CollectionsBindOnlyTheBody, d.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("repeated keys such as ?id=1&id=2 are not bound", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FCGI001_NotOnParametersOrResultsWhoseTypeDoesNotResolve()
+    {
+        // Without `using System;` Guid does not resolve: the compiler says so (CS0246), and the
+        // generator adds nothing. The handler is left out, as every handler with an error is.
+        GeneratorRun run = GeneratorRunner.Run("""
+            using FastCgi.Aot;
+            static class Api
+            {
+                [FcgiRoute("/guid")] public static string X(Guid id) => "";
+                [FcgiRoute("/list")] public static string Y(System.Collections.Generic.List<Missing> items) => "";
+                [FcgiRoute("/result")] public static System.Threading.Tasks.Task<Missing> Z() => null!;
+                [FcgiRoute("/ok")] public static string Ok() => "ok";
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Equal(3, run.Output.GetDiagnostics().Count(static d => d.Id == "CS0246"));
+        string source = run.Sources.Single().SourceText.ToString();
+        Assert.Contains("\"ok\"u8", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("\"guid\"u8", source, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/users/{id:int}", "the segment '{id:int}' has the constraint ':int', which a route does not need: the parameter's type constrains the value (an int parameter answers 400 to a segment that is not a number), so write '{id}'")]
+    [InlineData("/files/{*path:regex(x)}", "so write '{*path}'")]
+    [InlineData("/users/{id?}", "the segment '{id?}' is optional or has a default, which a segment cannot be")]
+    [InlineData("/page/{n=1}", "the segment '{n=1}' is optional or has a default")]
+    public void FCGI003_RouteConstraintsAreExplained(string template, string reason)
+    {
+        Diagnostic d = Single($"static class Api {{ [FcgiRoute(\"{template}\")] public static string X(string a) => a; }}", "FCGI003", $"FcgiRoute(\"{template}\")");
+        Assert.Contains(reason, d.GetMessage(), System.StringComparison.Ordinal);
+        Assert.DoesNotContain("not a C# identifier", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("api", "it must start with '/'")]
+    [InlineData("/api/", "it ends with '/', and a route's template starts with one: write '/api'")]
+    [InlineData("/", "it is '/', the prefix of every path: leave the class out of a group instead")]
+    [InlineData("/files/{*rest}", "it ends with a catch-all, which would leave its routes no path to match")]
+    [InlineData("/a//b", "it has an empty segment ('//')")]
+    public void FCGI020_RouteGroupPrefixIsInvalid(string prefix, string reason)
+    {
+        string source = $"[FcgiRouteGroup(\"{prefix}\")] static class Api {{ [FcgiRoute(\"/x\")] public static string X() => \"\"; [FcgiRoute(\"/y\")] public static string Y() => \"\"; }}";
+        Diagnostic d = Single(source, "FCGI020", $"FcgiRouteGroup(\"{prefix}\")");
+        Assert.Equal($"The route group prefix '{prefix}' of 'Api' is invalid: {reason}; its routes are left out until it is fixed", d.GetMessage());
+
+        // Reported once, on the group, and not again on each route, which is left out.
+        GeneratorRun run = GeneratorRunner.Run(Usings + source);
+        Assert.Single(run.Diagnostics);
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("/t/{id}", "/{id}", "The route template '/t/{id}/{id}' of handler 'Api.X' is invalid: the parameter 'id' appears more than once")]
+    [InlineData("/api", "x", "The route template 'x' of handler 'Api.X' is invalid: in the route group '/api' a template starts with '/', or is empty for the group's own path")]
+    [InlineData("/api", "/{*rest}/more", "The route template '/api/{*rest}/more' of handler 'Api.X' is invalid: the catch-all segment '{*rest}' must be the last")]
+    public void FCGI003_TheTemplateWithItsGroupsPrefixIsChecked(string prefix, string template, string message)
+    {
+        Diagnostic d = Single(
+            $"[FcgiRouteGroup(\"{prefix}\")] static class Api {{ [FcgiRoute(\"{template}\")] public static string X(string id) => id; }}",
+            "FCGI003",
+            $"FcgiRoute(\"{template}\")");
+        Assert.Equal(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI004_ARouteInAGroupDuplicatesTheSamePathOutsideIt()
+    {
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/api\")] static class A { [FcgiRoute(\"/x\")] public static string X() => \"\"; }\n" +
+            "static class B { [FcgiRoute(\"/api/x\")] public static string Y() => \"\"; }",
+            "FCGI004",
+            "FcgiRoute(\"/api/x\")");
+        Assert.Equal("Handler 'B.Y' declares GET '/api/x', which handler 'A.X' already declares: change the template or the method of one of them", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI005_ARoutesOwnSegmentsNeedParametersItsGroupsDoNot()
+    {
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/t/{tenant}\")] static class Api { [FcgiRoute(\"/notes/{id}\")] public static string X() => \"\"; [FcgiRoute(\"/info\")] public static string Y() => \"\"; }",
+            "FCGI005",
+            "X");
+        Assert.Equal("The route template '/t/{tenant}/notes/{id}' has the segment '{id}' but handler 'Api.X' has no parameter named 'id': add one, or remove the segment", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("bool", "bool")]
+    [InlineData("void", "void")]
+    [InlineData("Task", "global::System.Threading.Tasks.Task")]
+    [InlineData("ValueTask<string>", "global::System.Threading.Tasks.ValueTask<string>")]
+    public void FCGI021_BeforeHookReturnsSomethingElse(string type, string shown)
+    {
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static " + type + " Check() => default!; [FcgiRoute(\"/x\")] public static string X() => \"\"; }",
+            "FCGI021",
+            "Check");
+        Assert.Equal($"Before hook 'G.Check' returns '{shown}': a before hook returns FcgiResult? (null lets the request go on to the route, a result answers it), or a ValueTask or Task of it", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("class G { [FcgiBefore] public FcgiResult? Check() => null; }", "must be static: add the static modifier")]
+    [InlineData("static class G { [FcgiBefore] private static FcgiResult? Check() => null; }", "must be public or internal, in public or internal types, so that the generated code can call it")]
+    [InlineData("static class G { [FcgiBefore] public static FcgiResult? Check<T>() => null; }", "is generic or in a generic type: hooks are non-generic methods of non-generic types")]
+    public void FCGI022_HookCannotBeCalled(string group, string problem)
+    {
+        Diagnostic d = Single("[FcgiRouteGroup(\"/a\")] " + group, "FCGI022", "Check");
+        Assert.Equal("Hook 'G.Check' " + problem, d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("static class G { [FcgiBefore] public static FcgiResult? Check() => null; }", "G")]
+    [InlineData("[FcgiRouteGroup(\"/a\")] static class Outer { public static class G { [FcgiBefore] public static FcgiResult? Check() => null; } }", "G")]
+    public void FCGI023_BeforeHookOutsideARouteGroup(string source, string type)
+    {
+        Diagnostic d = Single(source, "FCGI023", "FcgiBefore");
+        Assert.Equal(
+            $"Before hook '{type}.Check' is in '{type}', which is not a route group, so it would run before no route: mark '{type}' [FcgiRouteGroup(\"/prefix\")] to run it before the group's routes, or use [FcgiBefore(AllRoutes = true)] to run it before every route",
+            d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI024_TwoHooksForEveryRoute()
+    {
+        // Reported on the later by signature, whatever the file order.
+        Diagnostic d = Single(
+            "static class B { [FcgiBefore(AllRoutes = true)] public static FcgiResult? Two() => null; }\n" +
+            "static class A { [FcgiBefore(AllRoutes = true)] public static FcgiResult? One() => null; [FcgiRoute(\"/x\")] public static string X() => \"\"; }",
+            "FCGI024",
+            "FcgiBefore(AllRoutes = true)");
+        Assert.Equal("Hook 'B.Two' is a second [FcgiBefore] of the assembly (AllRoutes = true), after 'A.One': there is one, so keep one and call the other from it", d.GetMessage());
+        Assert.Equal(1, d.Location.GetLineSpan().StartLinePosition.Line);
+    }
+
+    [Fact]
+    public void FCGI024_TwoHooksForOneGroup()
+    {
+        // G.Another() orders before G.Check(), so the first in the file is the second hook.
+        Diagnostic d = Single(
+            "[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static FcgiResult? Check() => null; [FcgiBefore] public static FcgiResult? Another() => null; }",
+            "FCGI024",
+            "FcgiBefore",
+            occurrence: 0);
+        Assert.Equal("Hook 'G.Check' is a second [FcgiBefore] of the route group 'G', after 'G.Another': there is one, so keep one and call the other from it", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI024_OneHookForEachGroupAndOneForEveryRouteAreNotDuplicates()
+    {
+        GeneratorRunner.Run(Usings +
+            "static class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H() => null; }\n" +
+            "[FcgiRouteGroup(\"/a\")] static class A { [FcgiBefore] public static FcgiResult? H() => null; [FcgiRoute(\"/x\")] public static string X() => \"\"; }\n" +
+            "[FcgiRouteGroup(\"/b\")] static class B { [FcgiBefore] public static FcgiResult? H() => null; [FcgiRoute(\"/x\")] public static string X() => \"\"; }").AssertCleanBuild();
+    }
+
+    [Theory]
+    [InlineData("User user", "FCGI006", "user")]
+    [InlineData("[FcgiData] string data", "FCGI015", "data")]
+    [InlineData("Action callback", "FCGI001", "callback")]
+    [InlineData("[FcgiHeader(\"X Y\")] string? value", "FCGI018", "value")]
+    public void AHooksParametersFollowTheRulesOfHandlers(string parameter, string id, string locatedText)
+    {
+        Diagnostic d = Single(
+            "[assembly: FcgiJsonContext(typeof(TestJsonContext))]\n[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static FcgiResult? Check(" + parameter + ") => null; }",
+            id,
+            locatedText);
+        if (id == "FCGI006")
+        {
+            Assert.EndsWith("has no source: a before hook runs before routes of every method, so it reads 'global::FastCgi.Aot.Generators.Tests.User' from the body only when it is marked [FcgiBody]", d.GetMessage(), System.StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void FCGI010_AHooksJsonTypeNeedsTypeInfo()
+    {
+        Diagnostic d = Single(
+            "public sealed record Order(int Id);\nstatic class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H([FcgiBody] Order order) => null; }",
+            "FCGI010",
+            "FcgiBefore(AllRoutes = true)");
+        Assert.StartsWith("Handler 'All.H' uses 'global::Order' as JSON", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiRouteGroup(\"/a\")] static class G { [FcgiBefore] public static bool Check() => true; [FcgiRoute(\"/x\")] public static string X() => \"\"; }\nstatic class Open { [FcgiRoute(\"/open\")] public static string O() => \"\"; }", "\"open\"u8", "\"a\"u8")]
+    [InlineData("static class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H(Action a) => null; }\nstatic class Open { [FcgiRoute(\"/open\")] public static string O() => \"\"; [FcgiAuthorizer] public static FcgiResult A() => FcgiResults.Ok(); }", "Authorizer", "\"open\"u8")]
+    public void ARouteWhoseHookHasAnErrorIsLeftOutRatherThanRunUnguarded(string source, string kept, string leftOut)
+    {
+        GeneratorRun run = GeneratorRunner.Run(Usings + source);
+        Assert.Single(run.Diagnostics);
+        string generated = run.Sources.Single().SourceText.ToString();
+        Assert.Contains(kept, generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain(leftOut, generated, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("void Log(FcgiRequest request)")]
+    [InlineData("int Log(FcgiRequest request, FcgiRequestSummary summary)")]
+    [InlineData("void Log(FcgiRequestSummary summary, FcgiRequest request)")]
+    [InlineData("void Log(FcgiRequest request, ref FcgiRequestSummary summary)")]
+    [InlineData("void Log(FcgiRequest request, FcgiRequestSummary summary, int more)")]
+    public void FCGI025_AfterHookHasAnotherSignature(string signature)
+    {
+        Diagnostic d = Single("static class L { [FcgiAfter] public static " + signature + " { throw null!; } }", "FCGI025", "Log");
+        Assert.Equal("After hook 'L.Log' must be 'static void Log(FcgiRequest request, FcgiRequestSummary summary)', the summary possibly 'in': the server calls it with the request that ended and its summary, and waits for nothing", d.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI022_AfterHookIsNotStaticOrIsAsyncVoid()
+    {
+        Diagnostic instance = Single("class L { [FcgiAfter] public void Log(FcgiRequest request, FcgiRequestSummary summary) { } }", "FCGI022", "Log");
+        Assert.Equal("Hook 'L.Log' must be static: add the static modifier", instance.GetMessage());
+        Diagnostic async = Single("static class L { [FcgiAfter] public static async void Log(FcgiRequest request, FcgiRequestSummary summary) => await Task.Yield(); }", "FCGI022", "Log");
+        Assert.Equal("Hook 'L.Log' is async void, so nothing could wait for it or see it fail: make it synchronous", async.GetMessage());
+    }
+
+    [Fact]
+    public void FCGI024_TwoAfterHooks()
+    {
+        Diagnostic d = Single(
+            "static class B { [FcgiAfter] public static void Log(FcgiRequest request, FcgiRequestSummary summary) { } }\n" +
+            "static class A { [FcgiAfter] public static void Log(FcgiRequest request, in FcgiRequestSummary summary) { } [FcgiRoute(\"/x\")] public static string X() => \"\"; }",
+            "FCGI024",
+            "FcgiAfter");
+        Assert.Equal("Hook 'B.Log' is a second [FcgiAfter] of the assembly, after 'A.Log': there is one, so keep one and call the other from it", d.GetMessage());
+    }
+
+    [Theory]
     [InlineData("x", "must start with '/'")]
     [InlineData("/a//b", "empty segment")]
     [InlineData("/a/{*rest}/b", "must be the last")]
@@ -220,6 +462,29 @@ public sealed class DiagnosticTests
         // Reported once, and the method is left out of every role.
         Assert.Single(run.Diagnostics);
         Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("X-\u00dc")]
+    [InlineData("X Count")]
+    public void FCGI018_HeaderNameIsNotAToken(string header)
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\")] public static string X([FcgiHeader(\"" + header + "\")] string? value) => \"\"; }", "FCGI018", "value");
+        Assert.Equal(
+            $"Parameter 'value' of handler 'Api.X' binds the header '{header}', which is not an HTTP header name: a name is letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.6.2), so no request can carry it",
+            d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("FcgiRoute(\"/x\", Method = \"POST\", MaxBodyBytes = -2)", "-2")]
+    [InlineData("FcgiFilter(MaxBodyBytes = long.MinValue)", "-9223372036854775808")]
+    public void FCGI019_MaxBodyBytesIsNotALimit(string attribute, string value)
+    {
+        Diagnostic d = Single("static class Api { [" + attribute + "] public static string X() => \"\"; }", "FCGI019", attribute);
+        Assert.Equal(
+            $"MaxBodyBytes = {value} on handler 'Api.X' is not a body limit: use a number of bytes (0 or more), or -1 (the default) for the server's --max-body-bytes",
+            d.GetMessage());
+        Assert.Empty(GeneratorRunner.Run(Usings + "static class Api { [" + attribute + "] public static string X() => \"\"; }").Sources);
     }
 
     [Fact]

@@ -24,7 +24,46 @@ internal sealed class InMemoryServer(Assembly assembly)
     private readonly MethodInfo _handle = assembly.GetType("FastCgi.Aot.Generated.FcgiApplication", throwOnError: true)!
         .GetMethod("HandleAsync", BindingFlags.Public | BindingFlags.Static)!;
 
+    /// <summary>
+    /// Sends a request to the generated HandleAsync. With <paramref name="matchFirst"/>, calls the generated
+    /// Match first and stores its endpoint in the request, as the server does when the parameters are complete.
+    /// </summary>
     public async Task<CgiResponse> SendAsync(
+        string method,
+        string uri,
+        string? body = null,
+        IEnumerable<KeyValuePair<string, string>>? parameters = null,
+        CancellationToken aborted = default,
+        FcgiRole role = FcgiRole.Responder,
+        byte[]? data = null,
+        bool matchFirst = false)
+    {
+        FcgiInMemoryExchange exchange = CreateExchange(method, uri, body, parameters, aborted, role, data);
+        if (matchFirst)
+        {
+            exchange.Request.Endpoint = Match(exchange.Request);
+        }
+
+        await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
+        return Parse(exchange.RenderResponse());
+    }
+
+    /// <summary>Calls the generated HandleAsync on a request whose endpoint the test chose, as the server would have stored it.</summary>
+    public async Task<CgiResponse> SendAsync(FcgiInMemoryExchange exchange)
+    {
+        await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
+        return Parse(exchange.RenderResponse());
+    }
+
+    /// <summary>Calls the generated Match on a request built as <see cref="SendAsync(string, string, string?, IEnumerable{KeyValuePair{string, string}}?, CancellationToken, FcgiRole, byte[]?, bool)"/> builds it.</summary>
+    public FcgiEndpoint Match(string method, string uri, IEnumerable<KeyValuePair<string, string>>? parameters = null, FcgiRole role = FcgiRole.Responder) =>
+        Match(CreateExchange(method, uri, null, parameters, default, role, null).Request);
+
+    /// <summary>Calls the generated Match.</summary>
+    public FcgiEndpoint Match(FcgiRequest request) =>
+        (FcgiEndpoint)_handle.DeclaringType!.GetMethod("Match", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, [request])!;
+
+    public static FcgiInMemoryExchange CreateExchange(
         string method,
         string uri,
         string? body = null,
@@ -45,10 +84,11 @@ internal sealed class InMemoryServer(Assembly assembly)
             all.AddRange(parameters);
         }
 
-        var exchange = new FcgiInMemoryExchange(all, body is null ? default : Encoding.UTF8.GetBytes(body), role, data, aborted);
-        await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
-        return Parse(exchange.RenderResponse());
+        return new FcgiInMemoryExchange(all, body is null ? default : Encoding.UTF8.GetBytes(body), role, data, aborted);
     }
+
+    /// <summary>The generated application type.</summary>
+    public Type ApplicationType => _handle.DeclaringType!;
 
     /// <summary>Calls the generated <c>AcceptsRole</c>.</summary>
     public bool AcceptsRole(FcgiRole role) =>

@@ -23,7 +23,7 @@ public sealed class IncrementalTests
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Handlers);
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.Routes);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Resolution);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
     }
@@ -36,9 +36,11 @@ public sealed class IncrementalTests
 
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        // The handler models hold locations for diagnostics, so they change; the routes do not.
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.Routes);
+        // The handler models hold locations for diagnostics, so they change; the application the
+        // source output selects does not, so nothing is emitted again.
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Handlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
     }
 
     [Fact]
@@ -63,7 +65,7 @@ public sealed class IncrementalTests
 
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Authorizers);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Filters);
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.RoleHandlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Resolution);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
     }
@@ -76,8 +78,8 @@ public sealed class IncrementalTests
 
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        AssertAllCachedOrUnchanged(result, GeneratorSteps.RoleHandlers);
         AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
     }
 
     [Fact]
@@ -88,19 +90,105 @@ public sealed class IncrementalTests
 
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        Assert.Contains(result.TrackedSteps[GeneratorSteps.RoleHandlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Filters].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("\"level\"u8", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
+    public void AnUnrelatedEditLeavesTheRouteGroupsCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("GroupsApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.RouteGroups);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Handlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Diagnostics);
+    }
+
+    [Fact]
+    public void ChangingAGroupsPrefixModifiesItsRoutesAndTheApplication()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("GroupsApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("GroupsApp.cs").Replace("[FcgiRouteGroup(\"/admin\")]", "[FcgiRouteGroup(\"/root\")]", StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Handlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        string source = result.GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("\"root\"u8", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"admin\"u8", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnrelatedEditLeavesTheHooksCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("HooksApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.BeforeHooks);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Resolution);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+    }
+
+    [Fact]
+    public void MovingAHookWithinItsFileDoesNotReEmitTheSource()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("HooksApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, "\n\n// a comment that moves every hook down\n" + GeneratorRunner.Resource("HooksApp.cs"));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.BeforeHooks].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
+    }
+
+    [Fact]
+    public void ChangingAHookModifiesTheApplication()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("HooksApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("HooksApp.cs").Replace("[FcgiHeader(\"X-Block\")] string? block", "[FcgiHeader(\"X-Stop\")] string? block", StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.BeforeHooks].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("\"HTTP_X_STOP\"u8", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddingAnAfterHookModifiesTheApplicationAndAnUnrelatedEditDoesNot()
+    {
+        const string After = "public static class Log { [FcgiAfter] public static void Access(FcgiRequest request, in FcgiRequestSummary summary) { } }";
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        CSharpCompilation withHook = ReplaceTree(compilation, 1, "using FastCgi.Aot;\n" + After);
+
+        driver = driver.RunGenerators(withHook);
+        GeneratorRunResult added = driver.GetRunResult().Results.Single();
+        Assert.Contains(added.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("OnRequestCompleted", added.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+
+        CSharpCompilation edited = ReplaceTree(withHook, 0, GeneratorRunner.Resource("MinimalApp.cs") + "\nstatic class More { public static int Value => 4; }");
+        GeneratorRunResult unrelated = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        AssertAllCachedOrUnchanged(unrelated, GeneratorSteps.AfterHooks);
+        AssertAllCachedOrUnchanged(unrelated, GeneratorSteps.Application);
+    }
+
+    [Fact]
     public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
     {
-        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"));
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("HooksApp.cs"));
         string[] ours =
         [
-            GeneratorSteps.Handlers, GeneratorSteps.Routes, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RoleHandlers,
-            GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
+            GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups, GeneratorSteps.BeforeHooks, GeneratorSteps.AfterHooks,
+            GeneratorSteps.JsonContext, GeneratorSteps.ServerRegistration, GeneratorSteps.Resolution, GeneratorSteps.Application, GeneratorSteps.Diagnostics,
         ];
         foreach (string name in ours)
         {
@@ -158,6 +246,20 @@ public sealed class IncrementalTests
     {
         SyntaxTree old = compilation.SyntaxTrees.ElementAt(index);
         return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(text, GeneratorRunner.ParseOptions, old.FilePath));
+    }
+
+    /// <summary>The source output did not run again: its input, the application, was cached or unchanged.</summary>
+    private static void AssertSourceOutputCached(GeneratorRunResult result)
+    {
+        IncrementalGeneratorRunStep[] outputs = result.TrackedOutputSteps.SelectMany(static s => s.Value).ToArray();
+        Assert.NotEmpty(outputs);
+        foreach (IncrementalGeneratorRunStep output in outputs)
+        {
+            foreach ((object _, IncrementalStepRunReason reason) in output.Outputs)
+            {
+                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"an output step was {reason}");
+            }
+        }
     }
 
     private static void AssertAllCachedOrUnchanged(GeneratorRunResult result, string step)

@@ -66,3 +66,10 @@ internal enum SegmentKind
     Parameter,
     CatchAll,
 }
+
+/// <summary>When a hook runs: before a route, or after every request.</summary>
+internal enum HookKind
+{
+    Before,
+    After,
+}

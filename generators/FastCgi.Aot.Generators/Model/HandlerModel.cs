@@ -1,46 +1,17 @@
 namespace FastCgi.Aot.Generators.Model;
 
 /// <summary>
-/// The parse of one handler method: its valid routes or role handler, for the source output, and
-/// the diagnostics and sites, for the diagnostic output.
+/// The parse of one handler method: its valid endpoints with where each is declared, and the
+/// errors found in it. The resolver looks at every parse at once.
 /// </summary>
 /// <remarks>Must stay value-equatable.</remarks>
 internal sealed record HandlerModel(
-    ImmutableEquatableArray<RouteModel> Routes,
-    ImmutableEquatableArray<RoleHandlerModel> RoleHandlers,
-    ImmutableEquatableArray<DiagnosticInfo> Diagnostics,
-    ImmutableEquatableArray<RouteSite> Sites,
-    ImmutableEquatableArray<RoleSite> RoleSites)
+    ImmutableEquatableArray<EndpointSite> Endpoints,
+    ImmutableEquatableArray<DiagnosticInfo> Diagnostics)
 {
     public static HandlerModel FromDiagnostics(ImmutableEquatableArray<DiagnosticInfo> diagnostics) =>
-        new(ImmutableEquatableArray<RouteModel>.Empty, ImmutableEquatableArray<RoleHandlerModel>.Empty, diagnostics, ImmutableEquatableArray<RouteSite>.Empty, ImmutableEquatableArray<RoleSite>.Empty);
+        new(ImmutableEquatableArray<EndpointSite>.Empty, diagnostics);
 }
-
-/// <summary>
-/// Where a route is declared, with what it needs from the rest of the assembly: the duplicate-route
-/// and JSON checks look at every route at once.
-/// </summary>
-/// <remarks>Must stay value-equatable.</remarks>
-internal sealed record RouteSite(
-    string HttpMethod,
-    string Template,
-    string Shape,
-    string DisplayName,
-    ImmutableEquatableArray<string> JsonTypes,
-    LocationInfo? Location);
-
-/// <summary>
-/// Where a role handler is declared, with what it needs from the rest of the assembly: the one-per-role
-/// and JSON checks look at every role handler at once.
-/// </summary>
-/// <remarks>Must stay value-equatable.</remarks>
-/// <param name="Signature">The method with its parameter types, which orders role handlers independently of file order.</param>
-internal sealed record RoleSite(
-    HandlerRole Role,
-    string Signature,
-    string DisplayName,
-    ImmutableEquatableArray<string> JsonTypes,
-    LocationInfo? Location);
 
 /// <summary>The JsonSerializerContext the assembly names, and the types it has info for.</summary>
 /// <remarks>Must stay value-equatable.</remarks>
@@ -68,17 +39,26 @@ internal sealed record JsonContextModel(string ContextTypeName, ImmutableEquatab
 internal sealed record JsonTypeModel(string TypeName, string PropertyName);
 
 /// <summary>Everything the emitter needs: the routes to dispatch, sorted, the role handlers, and the JSON context.</summary>
-/// <remarks>Must stay value-equatable.</remarks>
+/// <remarks>Must stay value-equatable: the source output selects it alone, so moving code re-emits nothing.</remarks>
+/// <param name="Routes">The routes to dispatch, in the resolver's order; a route's index is its id.</param>
 /// <param name="Authorizer">The handler of the Authorizer role, or null when the assembly has none.</param>
 /// <param name="Filter">The handler of the Filter role, or null when the assembly has none.</param>
 /// <param name="CanRegister">True when the runtime has FcgiServer.RegisterApplication, so a module initializer can register the application.</param>
+/// <param name="BeforeHooks">The before hooks some route runs; a route's <see cref="EndpointModel.BeforeHooks"/> index them.</param>
+/// <param name="AfterHook">The <c>[FcgiAfter]</c> method, or null when the assembly has none.</param>
 internal sealed record ApplicationModel(
-    ImmutableEquatableArray<RouteModel> Routes,
-    RoleHandlerModel? Authorizer,
-    RoleHandlerModel? Filter,
+    ImmutableEquatableArray<EndpointModel> Routes,
+    EndpointModel? Authorizer,
+    EndpointModel? Filter,
+    ImmutableEquatableArray<HookModel> BeforeHooks,
+    HookModel? AfterHook,
     JsonContextModel Json,
     bool CanRegister)
 {
     /// <summary>True when the assembly has a handler of any role, and so an application to emit.</summary>
     public bool HasHandlers => Routes.Count != 0 || Authorizer is not null || Filter is not null;
 }
+
+/// <summary>What the resolver decided: the application to emit, and every diagnostic to report.</summary>
+/// <remarks>Must stay value-equatable.</remarks>
+internal sealed record Resolution(ApplicationModel Application, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,24 +1,51 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace FastCgi.Aot.Generators.Model;
 
-/// <summary>One route: a method, a template, and the handler with its binders.</summary>
-/// <remarks>Must stay value-equatable (strings, enums, bools, equatable arrays), so that an unchanged route is cached.</remarks>
-internal sealed record RouteModel(
-    string HttpMethod,
-    string Template,
-    ImmutableEquatableArray<SegmentModel> Segments,
+/// <summary>
+/// The method behind a handler: what the generated code binds and calls, whether it answers a route
+/// or a role. Routes and role handlers hold one; nothing copies its fields.
+/// </summary>
+/// <remarks>Must stay value-equatable (strings, enums, equatable arrays), so that an unchanged handler is cached.</remarks>
+/// <param name="ContainingType">The declaring type, fully qualified with <c>global::</c>.</param>
+/// <param name="DisplayName">The declaring type's name and the method's, as diagnostics name the handler: <c>Api.GetUser</c>.</param>
+internal sealed record MethodModel(
     string ContainingType,
     string MethodName,
     string DisplayName,
     ImmutableEquatableArray<ParameterModel> Parameters,
     ResultModel Result)
 {
-    /// <summary>The template with its parameter names removed: routes with one shape match the same paths.</summary>
-    public string Shape => TemplateParser.Shape(Segments);
-}
+    /// <summary>The method with its parameter types, which orders handlers independently of file order.</summary>
+    public string Signature => $"{ContainingType}.{MethodName}({string.Join(", ", Parameters.Select(static p => p.TypeName))})";
 
-/// <summary>One segment of a route template.</summary>
-/// <remarks>Must stay value-equatable.</remarks>
-internal sealed record SegmentModel(SegmentKind Kind, string Value);
+    /// <summary>The type and method as logs name them, without <c>global::</c>: <c>HelloFcgi.Routes.GetUser</c>.</summary>
+    public string QualifiedName => ContainingType.Replace("global::", string.Empty) + "." + MethodName;
+
+    /// <summary>The types the handler reads or writes as JSON, each once: the result's first.</summary>
+    public IEnumerable<string> JsonTypes
+    {
+        get
+        {
+            var types = new List<string>();
+            if (Result.Kind == ResultKind.Json)
+            {
+                types.Add(Result.JsonTypeName);
+            }
+
+            foreach (ParameterModel parameter in Parameters)
+            {
+                if (parameter.Kind == ValueKind.Json && !types.Contains(parameter.Key))
+                {
+                    types.Add(parameter.Key);
+                }
+            }
+
+            return types;
+        }
+    }
+}
 
 /// <summary>One handler parameter and how to bind it.</summary>
 /// <remarks>Must stay value-equatable.</remarks>
