@@ -78,7 +78,7 @@ public sealed class HookTests
     {
         CgiResponse response = await s_server.SendAsync("GET", "/admin/stats?wait=maybe", parameters: [s_admin]);
         Assert.Equal(400, response.Status);
-        Assert.Equal("Parameter 'wait' has an invalid value.", response.Body);
+        Assert.Equal("Parameter 'wait' has an invalid value.\n", response.Body);
         Assert.Equal(["all"], Trace(response));
     }
 
