@@ -41,18 +41,23 @@ public sealed partial class SampleFixture : IDisposable
 
     private readonly Lazy<PublishedSample> _sample;
     private readonly Lazy<string?> _installProblem;
+    private readonly Lazy<PackageFeed> _feed;
     private readonly List<string> _directories = [];
 
     public SampleFixture()
     {
         _sample = new Lazy<PublishedSample>(Publish);
         _installProblem = new Lazy<string?>(InstallMissingComponents);
+        _feed = new Lazy<PackageFeed>(() => PackageFeed.Create(this));
     }
 
     public static bool IsRoot => Native.geteuid() == 0;
 
     /// <summary>The published sample; the first access publishes it.</summary>
     internal PublishedSample Sample => _sample.Value;
+
+    /// <summary>The folder feed with the FastCgi.Aot package packed from this tree; the first access packs it.</summary>
+    internal PackageFeed Feed => _feed.Value;
 
     /// <summary>The full path of a component's program, installing the components first if needed.</summary>
     internal string Program(string program)
@@ -99,6 +104,11 @@ public sealed partial class SampleFixture : IDisposable
 
     public void Dispose()
     {
+        if (_feed.IsValueCreated)
+        {
+            _feed.Value.Dispose();
+        }
+
         lock (_directories)
         {
             foreach (string directory in _directories)
