@@ -53,7 +53,15 @@ internal sealed partial class PackagedApp
     /// </summary>
     public PublishResult Publish(SampleFixture fixture, string runtimeIdentifier, params string[] extraArguments)
     {
-        fixture.RequireNativeAotToolchain();
+        if (runtimeIdentifier == "linux-arm64")
+        {
+            fixture.RequireArm64Toolchain();
+        }
+        else
+        {
+            fixture.RequireNativeAotToolchain();
+        }
+
         string output = fixture.CreateDirectory($"publish-{Name.ToLowerInvariant()}-{runtimeIdentifier}");
         (int exitCode, string log) = SampleFixture.RunDotnet(["publish", Directory, "-r", runtimeIdentifier, "-o", output, .. extraArguments], workingDirectory: Directory);
         return new PublishResult(exitCode, log, Path.Combine(output, Name), output);

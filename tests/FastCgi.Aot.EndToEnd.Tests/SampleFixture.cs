@@ -17,12 +17,32 @@ public sealed partial class SampleFixture : IDisposable
     /// <summary>
     /// What a NativeAOT publish needs besides the SDK: the ILCompiler links with the system C
     /// compiler (clang when present, else gcc), and a static executable with libc's static archives.
-    /// Declared before <see cref="Components"/>, whose initializer reads it.
+    /// Declared before <see cref="Components"/>, whose initializer reads it (and the next list).
     /// </summary>
     private static readonly (string Package, string Provides)[] NativeAotToolchain =
     [
         ("gcc", "gcc"),
         ("libc6-dev", "/usr/include/stdio.h"),
+        // An application that reaches OpenSSL gets it linked statically: the package's build
+        // targets build the runtime's OpenSSL shim with cmake and link libssl.a (docs/deployment.md).
+        ("libssl-dev", "/usr/include/openssl/ssl.h"),
+        ("cmake", "cmake"),
+        ("make", "make"),
+    ];
+
+    /// <summary>
+    /// What `dotnet publish -r linux-arm64` needs on this x64 machine (the cross toolchain the
+    /// package's build targets name when it is missing), and qemu-user, which runs the result.
+    /// Once clang is installed every NativeAOT publish links with it, so the x64 publishes of the
+    /// suite run with clang too, as they do on a developer's machine that has it.
+    /// </summary>
+    private static readonly (string Package, string Provides)[] Arm64Toolchain =
+    [
+        ("clang", "clang"),
+        ("binutils-aarch64-linux-gnu", "aarch64-linux-gnu-objcopy"),
+        ("libc6-dev-arm64-cross", "/usr/aarch64-linux-gnu/lib/libc.a"),
+        ("libgcc-12-dev-arm64-cross", "/usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a"),
+        ("qemu-user", "qemu-aarch64"),
     ];
 
     /// <summary>
@@ -37,11 +57,13 @@ public sealed partial class SampleFixture : IDisposable
         ("libfcgi-bin", "cgi-fcgi"),
         ("spawn-fcgi", "spawn-fcgi"),
         .. NativeAotToolchain,
+        .. Arm64Toolchain,
     ];
 
     private readonly Lazy<PublishedSample> _sample;
     private readonly Lazy<string?> _installProblem;
     private readonly Lazy<PackageFeed> _feed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<PublishResult>> _published = new();
     private readonly List<string> _directories = [];
 
     public SampleFixture()
@@ -87,6 +109,29 @@ public sealed partial class SampleFixture : IDisposable
             throw new InvalidOperationException(
                 $"A NativeAOT publish links with {string.Join(" and ", NativeAotToolchain.Select(c => c.Package))}; " +
                 $"not installed: {string.Join(' ', missing)}. {problem ?? "It was not found after installing."}");
+        }
+    }
+
+    /// <summary>
+    /// The result of <paramref name="publish"/>, run once per test run for <paramref name="key"/>: the
+    /// tests of one published application share it, as they share the sample.
+    /// </summary>
+    internal PublishResult PublishOnce(string key, Func<PublishResult> publish) =>
+        _published.GetOrAdd(key, _ => new Lazy<PublishResult>(publish)).Value;
+
+    /// <summary>
+    /// Installs the components first if needed, and fails unless a linux-arm64 publish can link and
+    /// its result can run under qemu-aarch64.
+    /// </summary>
+    internal void RequireArm64Toolchain()
+    {
+        RequireNativeAotToolchain();
+        string[] missing = Arm64Toolchain.Where(c => !IsInstalled(c.Package, c.Provides)).Select(c => c.Package).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"A linux-arm64 publish and run need {string.Join(' ', Arm64Toolchain.Select(c => c.Package))}; " +
+                $"not installed: {string.Join(' ', missing)}. {_installProblem.Value ?? "It was not found after installing."}");
         }
     }
 
