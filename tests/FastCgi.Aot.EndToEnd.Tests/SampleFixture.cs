@@ -219,8 +219,11 @@ public sealed partial class SampleFixture : IDisposable
     }
 
     /// <summary>Runs the .NET CLI as a user would, outside the test host's MSBuild and VSTest settings.</summary>
+    /// <param name="arguments">The command and its arguments.</param>
+    /// <param name="workingDirectory">Where it runs; null for the test's own.</param>
+    /// <param name="builds">False for a command that runs no MSBuild (dotnet new), which takes no build-server switches.</param>
     /// <returns>The exit code and everything it printed.</returns>
-    internal static (int ExitCode, string Log) RunDotnet(IEnumerable<string> arguments, string? workingDirectory)
+    internal static (int ExitCode, string Log) RunDotnet(IEnumerable<string> arguments, string? workingDirectory, bool builds = true)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host
@@ -243,7 +246,7 @@ public sealed partial class SampleFixture : IDisposable
         // --disable-build-servers: no MSBuild node or compiler server outlives the test run.
         (int exitCode, byte[] stdout, string stderr) = ChildProcess.RunAsync(
             dotnet,
-            [.. arguments, "--disable-build-servers", "-nologo"],
+            builds ? [.. arguments, "--disable-build-servers", "-nologo"] : [.. arguments],
             environment,
             clearEnvironment: true,
             ReadOnlyMemory<byte>.Empty,
