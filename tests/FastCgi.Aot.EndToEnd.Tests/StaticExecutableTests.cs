@@ -82,6 +82,16 @@ public sealed class StaticExecutableTests(SampleFixture fixture)
         Assert.True(elf.Size > 6_000_000, $"CryptoApp is only {elf.Size} bytes: OpenSSL cannot be linked into it");
     }
 
+    /// <summary>OpenSSL cannot be built for arm64 on this x64 machine: the build says so instead of making an executable that would crash.</summary>
+    [EndToEndFact]
+    public void An_app_that_reaches_openssl_fails_to_cross_compile_for_arm64_with_a_message_that_says_why()
+    {
+        PublishResult result = PackagedApp.Create(fixture, "CryptoArm64App", CryptoProgram).Publish(fixture, "linux-arm64");
+        Assert.True(result.ExitCode != 0, "CryptoArm64App published for linux-arm64 although it calls OpenSSL:\n" + result.Log);
+        Assert.Contains("FastCgi.Aot cannot build OpenSSL for linux-arm64 on an x64 machine", result.Log, StringComparison.Ordinal);
+        Assert.Contains("FcgiStaticExecutable=false", result.Log, StringComparison.Ordinal);
+    }
+
     [EndToEndFact]
     public async Task Sha256_hmac_random_numbers_and_aes_work_in_an_empty_root()
     {
