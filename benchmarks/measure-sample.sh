@@ -4,18 +4,31 @@
 # from exec to the first answered request (RUNS starts, default 20; min / median / max).
 # The probe is libfcgi's cgi-fcgi (libfcgi-bin), retried until it gets
 # "Hello, World!", so the time includes creating the socket and one full request.
-# EXE=path/to/HelloFcgi skips the publish and measures that executable. Installs with apt-get
-# what it lacks: libfcgi-bin, and for the publish gcc and libc6-dev.
+# EXE=path/to/HelloFcgi skips the publish and measures that executable. RID=linux-arm64
+# cross-compiles for arm64 and runs the executable under qemu-aarch64: the figures are then those
+# of the emulated process (qemu's own memory included), not of a real arm64 host. Installs with
+# apt-get what it lacks: libfcgi-bin, and for the publish gcc and libc6-dev (for arm64: the cross
+# toolchain the package's build targets name, and qemu-user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs="${RUNS:-20}"
+rid="${RID:-linux-x64}"
 need=()
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 command -v cgi-fcgi >/dev/null 2>&1 || need+=(libfcgi-bin)
 if [ -z "${EXE:-}" ]; then
   # The NativeAOT publish links with gcc; the static executable needs libc's static archives.
   command -v gcc >/dev/null 2>&1 || need+=(gcc)
-  [ "$(dpkg-query -W -f='${db:Status-Status}' libc6-dev 2>/dev/null)" = installed ] || need+=(libc6-dev)
+  installed libc6-dev || need+=(libc6-dev)
+  if [ "$rid" = linux-arm64 ]; then
+    for p in clang binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross; do installed "$p" || need+=("$p"); done
+  fi
+fi
+run=()
+if [ "$rid" = linux-arm64 ]; then
+  command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)
+  run=(qemu-aarch64)
 fi
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing ${need[*]}..." >&2
@@ -34,8 +47,8 @@ trap cleanup EXIT
 
 exe="${EXE:-}"
 if [ -z "$exe" ]; then
-  echo "publishing samples/HelloFcgi (NativeAOT)..." >&2
-  dotnet publish samples/HelloFcgi -r linux-x64 -o "$work/bin" -nologo -v quiet >&2
+  echo "publishing samples/HelloFcgi (NativeAOT, $rid)..." >&2
+  dotnet publish samples/HelloFcgi -r "$rid" -o "$work/bin" -nologo -v quiet >&2
   exe="$work/bin/HelloFcgi"
 fi
 
@@ -44,7 +57,7 @@ starts=()
 rss=()
 for _ in $(seq "$runs"); do
   t0=$(date +%s%N)
-  "$exe" --socket "$sock" 2>/dev/null &
+  "${run[@]}" "$exe" --socket "$sock" 2>/dev/null &
   app_pid=$!
   until env -i REQUEST_METHOD=GET REQUEST_URI=/hello cgi-fcgi -bind -connect "$sock" 2>/dev/null | grep -q 'Hello, World!'; do
     kill -0 "$app_pid" 2>/dev/null || { echo "the executable exited before answering" >&2; exit 1; }

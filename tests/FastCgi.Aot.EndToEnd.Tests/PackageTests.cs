@@ -1,6 +1,5 @@
-using System;
-using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 
 namespace FastCgi.Aot.EndToEnd.Tests;
@@ -24,80 +23,53 @@ public sealed class PackageTests(SampleFixture fixture)
         }
         """;
 
+    /// <summary>
+    /// The project is a package reference and PublishAot, nothing else: the package's build targets
+    /// make the executable static and stripped.
+    /// </summary>
     [EndToEndFact]
-    public async Task AnAppOutsideTheSolutionReferencingThePackagePublishesAsNativeAotAndServes()
+    public async Task An_app_outside_the_solution_that_only_references_the_package_publishes_one_static_stripped_executable_that_serves()
     {
-        string root = SampleFixture.RepositoryRoot();
-        string feed = fixture.CreateDirectory("feed");
-        string app = fixture.CreateDirectory("package-app");
-        string output = fixture.CreateDirectory("package-publish");
+        PackagedApp app = PackagedApp.Create(fixture, "PackagedApp", AppProgram);
+        string executable = app.PublishExecutable(fixture, "linux-x64");
 
-        // A version no earlier run restored, so the global packages folder cannot serve a stale copy.
-        string version = "0.0.1-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
-        (int packExit, string packLog) = SampleFixture.RunDotnet(
-            ["pack", Path.Combine(root, "src", "FastCgi.Aot", "FastCgi.Aot.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}"], workingDirectory: null);
-        Assert.True(packExit == 0, "dotnet pack failed:\n" + packLog);
+        ElfFile elf = ElfFile.Read(executable);
+        Assert.Equal(ElfFile.MachineX64, elf.Machine);
+        Assert.True(elf.IsStatic, "the executable is dynamically linked (it has a PT_INTERP or PT_DYNAMIC header)");
+        Assert.False(elf.HasSymbolTable, "the executable still has its .symtab: it was not stripped");
+        Assert.False(
+            Directory.EnumerateFiles(Path.GetDirectoryName(executable)!).Any(file => file.EndsWith(".dbg", System.StringComparison.Ordinal)),
+            "a .dbg file of native symbols was published beside the executable");
 
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "PackagedApp.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net9.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <PublishAot>true</PublishAot>
-                <StaticExecutable>true</StaticExecutable>
-                <PositionIndependentExecutable>false</PositionIndependentExecutable>
-                <InvariantGlobalization>true</InvariantGlobalization>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="FastCgi.Aot" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), AppProgram);
+        using var servers = new ServerSet(fixture, "package-run");
+        string socket = servers.Path("app.sock");
+        ChildProcess process = servers.Add(ChildProcess.Start("PackagedApp", executable, ["--socket", socket]));
 
-        string restored = Path.Combine(
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            "fastcgi.aot",
-            version);
-        try
-        {
-            fixture.RequireNativeAotToolchain();
-            (int publishExit, string publishLog) = SampleFixture.RunDotnet(["publish", app, "-r", "linux-x64", "-o", output], workingDirectory: app);
-            Assert.True(publishExit == 0, "dotnet publish of the packaged app failed:\n" + publishLog);
-            Assert.DoesNotMatch(@"\bIL[23]\d{3}\b", publishLog);
+        CgiResponse ping = await PublishedExecutableTests.FirstAnswerAsync(socket, process, "/ping");
+        Assert.True(ping.Status == 200, servers.Logs());
+        Assert.Equal("pong from a package", ping.BodyText);
 
-            string executable = Path.Combine(output, "PackagedApp");
-            using var servers = new ServerSet(fixture, "package-run");
-            string socket = servers.Path("app.sock");
-            ChildProcess process = servers.Add(ChildProcess.Start("PackagedApp", executable, ["--socket", socket]));
+        CgiResponse doubled = await FcgiTestClient.GetAsync(socket, "/double?x=21");
+        Assert.Equal(200, doubled.Status);
+        Assert.Equal("42", doubled.BodyText);
 
-            CgiResponse ping = await PublishedExecutableTests.FirstAnswerAsync(socket, process, "/ping");
-            Assert.True(ping.Status == 200, servers.Logs());
-            Assert.Equal("pong from a package", ping.BodyText);
+        CgiResponse missing = await FcgiTestClient.GetAsync(socket, "/double");
+        Assert.Equal(400, missing.Status);
+    }
 
-            CgiResponse doubled = await FcgiTestClient.GetAsync(socket, "/double?x=21");
-            Assert.Equal(200, doubled.Status);
-            Assert.Equal("42", doubled.BodyText);
+    /// <summary>FcgiStaticExecutable=false gives back the SDK's own executable: dynamically linked.</summary>
+    [EndToEndFact]
+    public async Task With_FcgiStaticExecutable_false_the_package_leaves_the_sdks_dynamically_linked_executable()
+    {
+        PackagedApp app = PackagedApp.Create(fixture, "DynamicApp", AppProgram, "<FcgiStaticExecutable>false</FcgiStaticExecutable>");
+        string executable = app.PublishExecutable(fixture, "linux-x64");
+        Assert.True(ElfFile.Read(executable).HasInterpreter, "FcgiStaticExecutable=false still gave a static executable");
 
-            CgiResponse missing = await FcgiTestClient.GetAsync(socket, "/double");
-            Assert.Equal(400, missing.Status);
-        }
-        finally
-        {
-            if (Directory.Exists(restored))
-            {
-                Directory.Delete(restored, recursive: true);
-            }
-        }
+        using var servers = new ServerSet(fixture, "package-dynamic");
+        string socket = servers.Path("app.sock");
+        ChildProcess process = servers.Add(ChildProcess.Start("DynamicApp", executable, ["--socket", socket]));
+        CgiResponse ping = await PublishedExecutableTests.FirstAnswerAsync(socket, process, "/ping");
+        Assert.True(ping.Status == 200, servers.Logs());
+        Assert.Equal("pong from a package", ping.BodyText);
     }
 }

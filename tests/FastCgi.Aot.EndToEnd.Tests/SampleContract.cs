@@ -90,6 +90,39 @@ internal static class SampleContract
         Assert.Contains($"'{parameter}'", body, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Through Apache mod_authnz_fcgi calling the sample as its Authorizer (docs/deployment.md):
+    /// /protected/secret.txt is served with the bearer token <paramref name="token"/>, and without it
+    /// or with a wrong one the client gets the authorizer's 401, header and body.
+    /// </summary>
+    public static async Task AssertApacheAuthorizerAsync(HttpClient client, string token)
+    {
+        // Authorized: the sample answered 200 with Variable-HELLO_USER: hello, which Apache
+        // took as the user, so "Require user hello" holds and the static file is served.
+        using (var allowed = new HttpRequestMessage(HttpMethod.Get, "/protected/secret.txt"))
+        {
+            allowed.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            using HttpResponseMessage response = await client.SendAsync(allowed).ConfigureAwait(false);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("secret page\n", await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        }
+
+        // Denied, with and without a token: the authorizer's 401, its header and body reach the client.
+        foreach (string? authorization in new[] { null, "Bearer wrong" })
+        {
+            using var denied = new HttpRequestMessage(HttpMethod.Get, "/protected/secret.txt");
+            if (authorization is not null)
+            {
+                denied.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            using HttpResponseMessage response = await client.SendAsync(denied).ConfigureAwait(false);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+            Assert.Equal("A valid bearer token is required.\n", await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        }
+    }
+
     public static string? ContentType(HttpResponseMessage response) =>
         response.Content.Headers.TryGetValues("Content-Type", out var values) ? string.Join(", ", values) : null;
 

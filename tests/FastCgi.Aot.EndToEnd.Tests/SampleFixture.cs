@@ -17,12 +17,32 @@ public sealed partial class SampleFixture : IDisposable
     /// <summary>
     /// What a NativeAOT publish needs besides the SDK: the ILCompiler links with the system C
     /// compiler (clang when present, else gcc), and a static executable with libc's static archives.
-    /// Declared before <see cref="Components"/>, whose initializer reads it.
+    /// Declared before <see cref="Components"/>, whose initializer reads it (and the next list).
     /// </summary>
     private static readonly (string Package, string Provides)[] NativeAotToolchain =
     [
         ("gcc", "gcc"),
         ("libc6-dev", "/usr/include/stdio.h"),
+        // An application that reaches OpenSSL gets it linked statically: the package's build
+        // targets build the runtime's OpenSSL shim with cmake and link libssl.a (docs/deployment.md).
+        ("libssl-dev", "/usr/include/openssl/ssl.h"),
+        ("cmake", "cmake"),
+        ("make", "make"),
+    ];
+
+    /// <summary>
+    /// What `dotnet publish -r linux-arm64` needs on this x64 machine (the cross toolchain the
+    /// package's build targets name when it is missing), and qemu-user, which runs the result.
+    /// Once clang is installed every NativeAOT publish links with it, so the x64 publishes of the
+    /// suite run with clang too, as they do on a developer's machine that has it.
+    /// </summary>
+    private static readonly (string Package, string Provides)[] Arm64Toolchain =
+    [
+        ("clang", "clang"),
+        ("binutils-aarch64-linux-gnu", "aarch64-linux-gnu-objcopy"),
+        ("libc6-dev-arm64-cross", "/usr/aarch64-linux-gnu/lib/libc.a"),
+        ("libgcc-12-dev-arm64-cross", "/usr/lib/gcc-cross/aarch64-linux-gnu/12/libgcc.a"),
+        ("qemu-user", "qemu-aarch64"),
     ];
 
     /// <summary>
@@ -37,22 +57,29 @@ public sealed partial class SampleFixture : IDisposable
         ("libfcgi-bin", "cgi-fcgi"),
         ("spawn-fcgi", "spawn-fcgi"),
         .. NativeAotToolchain,
+        .. Arm64Toolchain,
     ];
 
     private readonly Lazy<PublishedSample> _sample;
     private readonly Lazy<string?> _installProblem;
+    private readonly Lazy<PackageFeed> _feed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<PublishResult>> _published = new();
     private readonly List<string> _directories = [];
 
     public SampleFixture()
     {
         _sample = new Lazy<PublishedSample>(Publish);
         _installProblem = new Lazy<string?>(InstallMissingComponents);
+        _feed = new Lazy<PackageFeed>(() => PackageFeed.Create(this));
     }
 
     public static bool IsRoot => Native.geteuid() == 0;
 
     /// <summary>The published sample; the first access publishes it.</summary>
     internal PublishedSample Sample => _sample.Value;
+
+    /// <summary>The folder feed with the FastCgi.Aot package packed from this tree; the first access packs it.</summary>
+    internal PackageFeed Feed => _feed.Value;
 
     /// <summary>The full path of a component's program, installing the components first if needed.</summary>
     internal string Program(string program)
@@ -85,6 +112,29 @@ public sealed partial class SampleFixture : IDisposable
         }
     }
 
+    /// <summary>
+    /// The result of <paramref name="publish"/>, run once per test run for <paramref name="key"/>: the
+    /// tests of one published application share it, as they share the sample.
+    /// </summary>
+    internal PublishResult PublishOnce(string key, Func<PublishResult> publish) =>
+        _published.GetOrAdd(key, _ => new Lazy<PublishResult>(publish)).Value;
+
+    /// <summary>
+    /// Installs the components first if needed, and fails unless a linux-arm64 publish can link and
+    /// its result can run under qemu-aarch64.
+    /// </summary>
+    internal void RequireArm64Toolchain()
+    {
+        RequireNativeAotToolchain();
+        string[] missing = Arm64Toolchain.Where(c => !IsInstalled(c.Package, c.Provides)).Select(c => c.Package).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"A linux-arm64 publish and run need {string.Join(' ', Arm64Toolchain.Select(c => c.Package))}; " +
+                $"not installed: {string.Join(' ', missing)}. {_installProblem.Value ?? "It was not found after installing."}");
+        }
+    }
+
     /// <summary>A new empty directory, removed when the fixture is disposed.</summary>
     internal string CreateDirectory(string prefix)
     {
@@ -99,6 +149,11 @@ public sealed partial class SampleFixture : IDisposable
 
     public void Dispose()
     {
+        if (_feed.IsValueCreated)
+        {
+            _feed.Value.Dispose();
+        }
+
         lock (_directories)
         {
             foreach (string directory in _directories)
@@ -164,8 +219,11 @@ public sealed partial class SampleFixture : IDisposable
     }
 
     /// <summary>Runs the .NET CLI as a user would, outside the test host's MSBuild and VSTest settings.</summary>
+    /// <param name="arguments">The command and its arguments.</param>
+    /// <param name="workingDirectory">Where it runs; null for the test's own.</param>
+    /// <param name="builds">False for a command that runs no MSBuild (dotnet new), which takes no build-server switches.</param>
     /// <returns>The exit code and everything it printed.</returns>
-    internal static (int ExitCode, string Log) RunDotnet(IEnumerable<string> arguments, string? workingDirectory)
+    internal static (int ExitCode, string Log) RunDotnet(IEnumerable<string> arguments, string? workingDirectory, bool builds = true)
     {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host
@@ -188,7 +246,7 @@ public sealed partial class SampleFixture : IDisposable
         // --disable-build-servers: no MSBuild node or compiler server outlives the test run.
         (int exitCode, byte[] stdout, string stderr) = ChildProcess.RunAsync(
             dotnet,
-            [.. arguments, "--disable-build-servers", "-nologo"],
+            builds ? [.. arguments, "--disable-build-servers", "-nologo"] : [.. arguments],
             environment,
             clearEnvironment: true,
             ReadOnlyMemory<byte>.Empty,

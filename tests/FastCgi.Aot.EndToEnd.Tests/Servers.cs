@@ -82,10 +82,14 @@ internal sealed class ServerSet : IDisposable
     }
 
     /// <summary>Starts the sample on a Unix socket in this test's directory and waits until it answers.</summary>
-    public async Task<(ChildProcess App, string Socket)> StartAppAsync(string socketName = "app.sock", params string[] extraArguments)
+    public Task<(ChildProcess App, string Socket)> StartAppAsync(string socketName = "app.sock", params string[] extraArguments) =>
+        StartAppAsync(AppCommand.Native("HelloFcgi", Fixture.Sample.Executable), socketName, extraArguments);
+
+    /// <summary>Starts <paramref name="command"/> on a Unix socket in this test's directory and waits until it answers.</summary>
+    public async Task<(ChildProcess App, string Socket)> StartAppAsync(AppCommand command, string socketName = "app.sock", params string[] extraArguments)
     {
         string socket = Path(socketName);
-        ChildProcess app = Add(ChildProcess.Start("HelloFcgi", Fixture.Sample.Executable, ["--socket", socket, .. extraArguments]));
+        ChildProcess app = Add(command.Start(["--socket", socket, .. extraArguments]));
         await WaitForUnixSocketAsync(socket, app).ConfigureAwait(false);
         return (app, socket);
     }
@@ -104,10 +108,14 @@ internal sealed class ServerSet : IDisposable
             """);
 
     /// <summary>Starts the sample on TCP 127.0.0.1 (mod_authnz_fcgi reaches authorizers over TCP only).</summary>
-    public async Task<int> StartAppOnTcpAsync(IReadOnlyDictionary<string, string> environment)
+    public Task<int> StartAppOnTcpAsync(IReadOnlyDictionary<string, string> environment) =>
+        StartAppOnTcpAsync(AppCommand.Native("HelloFcgi", Fixture.Sample.Executable), environment);
+
+    /// <summary>Starts <paramref name="command"/> on TCP 127.0.0.1 and waits until it accepts.</summary>
+    public async Task<int> StartAppOnTcpAsync(AppCommand command, IReadOnlyDictionary<string, string> environment)
     {
         int port = FreePort();
-        ChildProcess app = Add(ChildProcess.Start("HelloFcgi", Fixture.Sample.Executable, ["--tcp", $"127.0.0.1:{port}"], environment));
+        ChildProcess app = Add(command.Start(["--tcp", $"127.0.0.1:{port}"], environment));
         await WaitForTcpPortAsync(port, app).ConfigureAwait(false);
         return port;
     }

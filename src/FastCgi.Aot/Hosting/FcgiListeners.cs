@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace FastCgi.Aot.Hosting;
 
@@ -73,14 +74,16 @@ internal static class FcgiListeners
 
             using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
             {
-                try
+                // Refused means stale: left behind by a process that died without removing it.
+                int error = Io.Libc.ConnectUnix(probe.SafeHandle, path);
+                if (error == 0)
                 {
-                    probe.Connect(new UnixDomainSocketEndPoint(path));
                     throw new FcgiStartupException($"cannot listen on unix:{path}: another process is listening on it");
                 }
-                catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused)
+
+                if (error != Io.Libc.ECONNREFUSED)
                 {
-                    // Stale: left behind by a process that died without removing it.
+                    throw new FcgiStartupException($"cannot listen on unix:{path}: connecting to the existing socket failed: {Marshal.GetPInvokeErrorMessage(error)}");
                 }
             }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace FastCgi.Aot.Hosting;
 
@@ -131,18 +130,17 @@ internal sealed class FcgiStatusPage
         response.Write(text.ToString());
     }
 
+    // Written by hand: the names are fixed ASCII identifiers and the values integers, so nothing
+    // needs escaping, and an application that serializes no JSON does not link System.Text.Json.
     private void WriteJson(FcgiResponse response)
     {
-        using var json = new Utf8JsonWriter(response.BodyWriter);
-        json.WriteStartObject();
-        json.WriteNumber("pid", Environment.ProcessId);
+        var json = new StringBuilder(1024);
+        json.Append(CultureInfo.InvariantCulture, $"{{\"pid\":{Environment.ProcessId}");
         foreach ((_, string name, long value) in Snapshot())
         {
-            json.WriteNumber(name, value);
+            json.Append(CultureInfo.InvariantCulture, $",\"{name}\":{value}");
         }
 
-        json.WriteEndObject();
-        json.Flush();
-        response.Write("\n"u8);
+        response.Write(json.Append("}\n").ToString());
     }
 }
