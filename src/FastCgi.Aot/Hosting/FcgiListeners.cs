@@ -75,13 +75,13 @@ internal static class FcgiListeners
             using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
             {
                 // Refused means stale: left behind by a process that died without removing it.
-                int error = Io.Libc.ConnectUnix(probe.SafeHandle, path);
+                int error = Transport.Libc.ConnectUnix(probe.SafeHandle, path);
                 if (error == 0)
                 {
                     throw new FcgiStartupException($"cannot listen on unix:{path}: another process is listening on it");
                 }
 
-                if (error != Io.Libc.ECONNREFUSED)
+                if (error != Transport.Libc.ECONNREFUSED)
                 {
                     throw new FcgiStartupException($"cannot listen on unix:{path}: connecting to the existing socket failed: {Marshal.GetPInvokeErrorMessage(error)}");
                 }
