@@ -83,9 +83,11 @@ internal sealed class RequestContextPool
             return;
         }
 
-        Interlocked.Decrement(ref _outstanding);
         context.InPool = true;
         context.Clear();
+
+        // Counted back only once cleared: its temporary files are closed and their budget returned.
+        Interlocked.Decrement(ref _outstanding);
         if (Interlocked.CompareExchange(ref _top, context, null) is null)
         {
             return;
