@@ -61,6 +61,45 @@ internal static class FcgiCommandLine
           FCGI_WEB_SERVER_ADDRS          comma-separated addresses TCP peers may connect from
         """;
 
+    /// <summary>The server's flags: whether each takes a value, and what it sets. The one list the parser and the tests read.</summary>
+    private static readonly Dictionary<string, ServerFlag> s_serverFlags = new(StringComparer.Ordinal)
+    {
+        ["--verbose"] = new(TakesValue: false, static (o, name, value) => o.Verbose = ParseSwitch(name, value)),
+        ["--socket"] = new(TakesValue: true, static (o, _, value) => o.UnixSocketPath = value),
+        ["--socket-group"] = new(TakesValue: true, static (o, _, value) => o.UnixSocketGroup = value),
+        ["--socket-mode"] = new(TakesValue: true, static (o, name, value) => o.UnixSocketMode = ParseMode(name, value!)),
+        ["--tcp"] = new(TakesValue: true, static (o, name, value) => o.TcpEndPoint = ParseTcp(name, value!)),
+        ["--backlog"] = new(TakesValue: true, static (o, name, value) => o.Backlog = ParseCount(name, value!)),
+        ["--max-connections"] = new(TakesValue: true, static (o, name, value) => o.MaxConnections = ParseCount(name, value!)),
+        ["--max-requests"] = new(TakesValue: true, static (o, name, value) => o.MaxRequests = ParseCount(name, value!)),
+        ["--max-requests-per-connection"] = new(TakesValue: true, static (o, name, value) => o.MaxRequestsPerConnection = ParseCount(name, value!, max: ushort.MaxValue)),
+        ["--max-params-bytes"] = new(TakesValue: true, static (o, name, value) => o.MaxParamsBytes = ParseCount(name, value!)),
+        ["--max-body-bytes"] = new(TakesValue: true, static (o, name, value) => o.MaxBodyBytes = ParseCount(name, value!, min: 0)),
+        ["--idle-timeout"] = new(TakesValue: true, static (o, name, value) => o.IdleTimeout = ParseSeconds(name, value!)),
+        ["--read-timeout"] = new(TakesValue: true, static (o, name, value) => o.ReadTimeout = ParseSeconds(name, value!)),
+        ["--request-timeout"] = new(TakesValue: true, static (o, name, value) => o.RequestTimeout = ParseSeconds(name, value!)),
+        ["--max-response-buffer-bytes"] = new(TakesValue: true, static (o, name, value) => o.MaxResponseBufferBytes = ParseCount(name, value!)),
+        ["--status-path"] = new(TakesValue: true, static (o, name, value) => o.StatusPath = ParsePath(name, value!)),
+        ["--ping-path"] = new(TakesValue: true, static (o, name, value) => o.PingPath = ParsePath(name, value!)),
+        ["--slow-request-log"] = new(TakesValue: true, static (o, name, value) => o.SlowRequestThreshold = ParseSeconds(name, value!)),
+        ["--shutdown-timeout"] = new(TakesValue: true, static (o, name, value) => o.ShutdownTimeout = ParseSeconds(name, value!, allowZero: true)),
+        ["--blocking-threads"] = new(TakesValue: true, static (o, name, value) => o.BlockingThreads = ParseCount(name, value!, max: 4096)),
+        ["--blocking-queue"] = new(TakesValue: true, static (o, name, value) => o.BlockingQueueLength = ParseCount(name, value!)),
+        ["--io-stall-warning"] = new(TakesValue: true, static (o, name, value) =>
+        {
+            int milliseconds = ParseCount(name, value!, min: 0);
+            o.IoStallWarning = milliseconds == 0 ? null : TimeSpan.FromMilliseconds(milliseconds);
+        }),
+        ["--io-engine"] = new(TakesValue: true, static (o, _, value) => o.IoEngine = value switch
+        {
+            "epoll" => FcgiIoEngine.Epoll,
+            "sockets" => FcgiIoEngine.Sockets,
+            _ => throw UsageError($"--io-engine must be epoll or sockets, not '{value}'"),
+        }),
+    };
+
+    private delegate void ApplyFlag(FcgiServerOptions options, string name, string? value);
+
     /// <summary>Parses the flags; throws <see cref="FcgiStartupException"/> (exit code 2) for a bad one.</summary>
     /// <returns>False when help was asked for.</returns>
     public static bool TryParse(IReadOnlyList<string> args, Func<string, string?> environment, FcgiServerOptions options)
@@ -70,95 +109,25 @@ internal static class FcgiCommandLine
             string arg = args[i];
             string name = arg;
             string? inlineValue = null;
-            int equals = arg.IndexOf('=');
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
             if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
             {
                 name = arg.Substring(0, equals);
                 inlineValue = arg.Substring(equals + 1);
             }
 
-            switch (name)
+            if (name is "-h" or "--help")
             {
-                case "-h":
-                case "--help":
-                    return false;
-                case "--verbose":
-                    options.Verbose = true;
-                    break;
-                case "--socket":
-                    options.UnixSocketPath = Value();
-                    break;
-                case "--socket-group":
-                    options.UnixSocketGroup = Value();
-                    break;
-                case "--socket-mode":
-                    options.UnixSocketMode = ParseMode(name, Value());
-                    break;
-                case "--tcp":
-                    options.TcpEndPoint = ParseTcp(name, Value());
-                    break;
-                case "--backlog":
-                    options.Backlog = ParseCount(name, Value());
-                    break;
-                case "--max-connections":
-                    options.MaxConnections = ParseCount(name, Value());
-                    break;
-                case "--max-requests":
-                    options.MaxRequests = ParseCount(name, Value());
-                    break;
-                case "--max-requests-per-connection":
-                    options.MaxRequestsPerConnection = ParseCount(name, Value(), max: ushort.MaxValue);
-                    break;
-                case "--max-params-bytes":
-                    options.MaxParamsBytes = ParseCount(name, Value());
-                    break;
-                case "--max-body-bytes":
-                    options.MaxBodyBytes = ParseCount(name, Value(), min: 0);
-                    break;
-                case "--idle-timeout":
-                    options.IdleTimeout = ParseSeconds(name, Value());
-                    break;
-                case "--read-timeout":
-                    options.ReadTimeout = ParseSeconds(name, Value());
-                    break;
-                case "--request-timeout":
-                    options.RequestTimeout = ParseSeconds(name, Value());
-                    break;
-                case "--max-response-buffer-bytes":
-                    options.MaxResponseBufferBytes = ParseCount(name, Value());
-                    break;
-                case "--status-path":
-                    options.StatusPath = ParsePath(name, Value());
-                    break;
-                case "--ping-path":
-                    options.PingPath = ParsePath(name, Value());
-                    break;
-                case "--slow-request-log":
-                    options.SlowRequestThreshold = ParseSeconds(name, Value());
-                    break;
-                case "--shutdown-timeout":
-                    options.ShutdownTimeout = ParseSeconds(name, Value(), allowZero: true);
-                    break;
-                case "--blocking-threads":
-                    options.BlockingThreads = ParseCount(name, Value(), max: 4096);
-                    break;
-                case "--blocking-queue":
-                    options.BlockingQueueLength = ParseCount(name, Value());
-                    break;
-                case "--io-stall-warning":
-                    int milliseconds = ParseCount(name, Value(), min: 0);
-                    options.IoStallWarning = milliseconds == 0 ? null : TimeSpan.FromMilliseconds(milliseconds);
-                    break;
-                case "--io-engine":
-                    options.IoEngine = Value() switch
-                    {
-                        "epoll" => FcgiIoEngine.Epoll,
-                        "sockets" => FcgiIoEngine.Sockets,
-                        string other => throw Usage2($"--io-engine must be epoll or sockets, not '{other}'"),
-                    };
-                    break;
-                default:
-                    throw Usage2(arg.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");
+                return false;
+            }
+
+            if (s_serverFlags.TryGetValue(name, out ServerFlag? flag))
+            {
+                flag.Apply(options, name, flag.TakesValue ? Value() : inlineValue);
+            }
+            else
+            {
+                throw UsageError(arg.StartsWith('-') ? $"unknown option '{name}'" : $"unexpected argument '{arg}'");
             }
 
             string Value()
@@ -170,7 +139,7 @@ internal static class FcgiCommandLine
 
                 if (i + 1 >= args.Count)
                 {
-                    throw Usage2($"option '{name}' needs a value");
+                    throw UsageError($"option '{name}' needs a value");
                 }
 
                 return args[++i];
@@ -179,7 +148,7 @@ internal static class FcgiCommandLine
 
         if (options.UnixSocketPath is not null && options.TcpEndPoint is not null)
         {
-            throw Usage2("give --socket or --tcp, not both");
+            throw UsageError("give --socket or --tcp, not both");
         }
 
         if (options.UnixSocketPath is null && options.TcpEndPoint is null)
@@ -200,7 +169,7 @@ internal static class FcgiCommandLine
             {
                 if (!IPAddress.TryParse(part, out IPAddress? address))
                 {
-                    throw Usage2($"FCGI_WEB_SERVER_ADDRS holds '{part}', which is not an IP address");
+                    throw UsageError($"FCGI_WEB_SERVER_ADDRS holds '{part}', which is not an IP address");
                 }
 
                 options.AllowedPeerAddresses.Add(address);
@@ -213,40 +182,84 @@ internal static class FcgiCommandLine
         }
         catch (ArgumentException exception)
         {
-            throw Usage2(exception.Message);
+            throw UsageError(exception.Message);
         }
 
         return true;
     }
 
-    private static FcgiStartupException Usage2(string message) => new(message, 2);
+    /// <summary>True for a name the server's parser takes: one of its flags, or <c>-h</c> and <c>--help</c>.</summary>
+    internal static bool IsServerFlag(string name) => s_serverFlags.ContainsKey(name) || name is "-h" or "--help";
+
+    /// <summary>The server's flags, for tests that hold them against the usage text.</summary>
+    internal static IEnumerable<string> ServerFlagNames => s_serverFlags.Keys;
+
+    internal static FcgiStartupException UsageError(string message) => new(message, 2);
+
+    /// <summary>What <see cref="TryParseSwitch"/> accepts, for error messages.</summary>
+    internal const string SwitchValues = "1, true, yes, on, 0, false, no or off";
+
+    /// <summary>Reads an on/off value as a flag's <c>--flag=VALUE</c> gives it.</summary>
+    internal static bool TryParseSwitch(string text, out bool value)
+    {
+        switch (text.ToUpperInvariant())
+        {
+            case "1" or "TRUE" or "YES" or "ON":
+                value = true;
+                return true;
+            case "0" or "FALSE" or "NO" or "OFF":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+
+    /// <summary>Reads a number of seconds with an optional fraction, the way every timeout flag does.</summary>
+    internal static bool TryParseSeconds(string text, bool allowZero, out TimeSpan value)
+    {
+        value = default;
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds) ||
+            seconds < 0 || (seconds == 0 && !allowZero) || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromSeconds(seconds);
+        return true;
+    }
+
+    private static bool ParseSwitch(string name, string? value)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+
+        return TryParseSwitch(value, out bool on) ? on : throw UsageError($"option '{name}' needs {SwitchValues}, not '{value}'");
+    }
 
     private static int ParseCount(string name, string value, int min = 1, int max = int.MaxValue)
     {
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int result) || result < min || result > max)
         {
-            throw Usage2($"option '{name}' needs a whole number from {min} to {max}, not '{value}'");
+            throw UsageError($"option '{name}' needs a whole number from {min} to {max}, not '{value}'");
         }
 
         return result;
     }
 
-    private static TimeSpan ParseSeconds(string name, string value, bool allowZero = false)
-    {
-        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds) ||
-            seconds < 0 || (seconds == 0 && !allowZero) || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
-        {
-            throw Usage2($"option '{name}' needs a number of seconds{(allowZero ? "" : " above 0")}, not '{value}'");
-        }
-
-        return TimeSpan.FromSeconds(seconds);
-    }
+    private static TimeSpan ParseSeconds(string name, string value, bool allowZero = false) =>
+        TryParseSeconds(value, allowZero, out TimeSpan result)
+            ? result
+            : throw UsageError($"option '{name}' needs a number of seconds{(allowZero ? "" : " above 0")}, not '{value}'");
 
     private static string ParsePath(string name, string value)
     {
         if (!FcgiServerOptions.IsOperationsPath(value))
         {
-            throw Usage2($"option '{name}' needs a path such as /status, not '{value}'");
+            throw UsageError($"option '{name}' needs a path such as /status, not '{value}'");
         }
 
         return value;
@@ -268,7 +281,7 @@ internal static class FcgiCommandLine
 
         if (value.Length is 0 or > 4 || mode is < 0 or > 0x1FF)
         {
-            throw Usage2($"option '{name}' needs an octal mode such as 0660, not '{value}'");
+            throw UsageError($"option '{name}' needs an octal mode such as 0660, not '{value}'");
         }
 
         return (UnixFileMode)mode;
@@ -277,5 +290,8 @@ internal static class FcgiCommandLine
     private static IPEndPoint ParseTcp(string name, string value) =>
         FcgiListeners.TryParseTcp(value, out IPEndPoint? endPoint)
             ? endPoint!
-            : throw Usage2($"'{name}' needs HOST:PORT such as 127.0.0.1:9000 or [::1]:9000, not '{value}'");
+            : throw UsageError($"'{name}' needs HOST:PORT such as 127.0.0.1:9000 or [::1]:9000, not '{value}'");
+
+    /// <summary>One server flag: whether it takes a value, and what it sets.</summary>
+    private sealed record ServerFlag(bool TakesValue, ApplyFlag Apply);
 }
