@@ -3,13 +3,21 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
+using System.Text;
+using FastCgi.Aot.Hosting;
 
-namespace FastCgi.Aot.Hosting;
+namespace FastCgi.Aot;
 
-/// <summary>Reads the server's flags and environment variables into <see cref="FcgiServerOptions"/>.</summary>
-internal static class FcgiCommandLine
+/// <summary>
+/// The command line and environment, parsed: the server's <see cref="ServerOptions"/> and the
+/// application's <see cref="FcgiAppOptions"/> filled in, or, after <c>--help</c> or a usage error
+/// (already printed), the exit code to return. Made by
+/// <see cref="FcgiServer.Parse(string[], FcgiAppOptions?)"/>; served by
+/// <see cref="FcgiServer.Run(FcgiCommandLine)"/>.
+/// </summary>
+public sealed class FcgiCommandLine
 {
-    public const string Usage = """
+    internal const string Usage = """
         Usage: APP [options]
 
         Serves FastCGI requests. Where it listens is chosen from the flags, then the
@@ -61,7 +69,7 @@ internal static class FcgiCommandLine
           FCGI_WEB_SERVER_ADDRS          comma-separated addresses TCP peers may connect from
         """;
 
-    /// <summary>The server's flags: whether each takes a value, and what it sets. The one list the parser and the tests read.</summary>
+    /// <summary>The server's flags: whether each takes a value, and what it sets. The one list the parser, the name checks of <see cref="FcgiAppOptions"/> and the tests read.</summary>
     private static readonly Dictionary<string, ServerFlag> s_serverFlags = new(StringComparer.Ordinal)
     {
         ["--verbose"] = new(TakesValue: false, static (o, name, value) => o.Verbose = ParseSwitch(name, value)),
@@ -98,12 +106,92 @@ internal static class FcgiCommandLine
         }),
     };
 
+    /// <summary>The environment variables the server reads itself, which an application's option may not take.</summary>
+    private static readonly string[] s_serverEnvironment =
+        ["FCGI_SOCKET", "FCGI_TCP", "FCGI_WEB_SERVER_ADDRS", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"];
+
+    /// <summary>The CGI/1.1 request meta-variables (RFC 3875 §4.1), which a CGI server sets per request.</summary>
+    private static readonly string[] s_cgiRequestVariables =
+    [
+        "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED",
+        "QUERY_STRING", "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_IDENT", "REMOTE_USER", "REQUEST_METHOD",
+        "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE",
+    ];
+
+    private FcgiCommandLine(FcgiServerOptions serverOptions, int? exitCode, TextWriter error)
+    {
+        ServerOptions = serverOptions;
+        ShouldExit = exitCode is not null;
+        ExitCode = exitCode ?? 0;
+        Error = error;
+    }
+
     private delegate void ApplyFlag(FcgiServerOptions options, string name, string? value);
+
+    /// <summary>The server's options, parsed from the flags and the environment. Adjust them in code, if need be, before <see cref="FcgiServer.Run(FcgiCommandLine)"/>.</summary>
+    public FcgiServerOptions ServerOptions { get; }
+
+    /// <summary>
+    /// True when the process should exit with <see cref="ExitCode"/> instead of serving:
+    /// <c>--help</c> was given and the help printed, or an argument was bad and the error printed.
+    /// </summary>
+    public bool ShouldExit { get; }
+
+    /// <summary>When <see cref="ShouldExit"/>: 0 after <c>--help</c>, 2 after a usage error. Otherwise 0.</summary>
+    public int ExitCode { get; }
+
+    /// <summary>Where usage errors go: standard error.</summary>
+    internal TextWriter Error { get; }
+
+    /// <summary>
+    /// Reports a value the application found unusable after parsing (a database that does not
+    /// open, a directory that cannot be written), in the words and with the exit code of the
+    /// server's own usage errors: <c>fastcgi: MESSAGE</c> and <c>Try --help.</c> on standard error.
+    /// </summary>
+    /// <param name="message">What is wrong, naming the option: <c>--db /var/lib/notes.db: unable to open database file</c>.</param>
+    /// <returns>2, the exit code of a usage error, for <c>return commandLine.Fail(…);</c>.</returns>
+    public int Fail(string message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        WriteUsageError(Error, message);
+        return 2;
+    }
+
+    /// <summary>Parses; prints the help or the usage error, if any, and returns what to do.</summary>
+    internal static FcgiCommandLine Parse(IReadOnlyList<string> args, FcgiAppOptions? app, Func<string, string?> environment, TextWriter output, TextWriter error)
+    {
+        var options = new FcgiServerOptions();
+        try
+        {
+            if (!TryParse(args, environment, options, app))
+            {
+                output.WriteLine(HelpText(app));
+                output.Flush();
+                return new FcgiCommandLine(options, 0, error);
+            }
+
+            return new FcgiCommandLine(options, null, error);
+        }
+        catch (FcgiStartupException exception)
+        {
+            WriteUsageError(error, exception.Message);
+            return new FcgiCommandLine(options, exception.ExitCode, error);
+        }
+    }
+
+    /// <summary>Writes a usage error as the server always has: the message, then where to look.</summary>
+    internal static void WriteUsageError(TextWriter error, string message)
+    {
+        error.WriteLine($"fastcgi: {message}");
+        error.WriteLine("Try --help.");
+        error.Flush();
+    }
 
     /// <summary>Parses the flags; throws <see cref="FcgiStartupException"/> (exit code 2) for a bad one.</summary>
     /// <returns>False when help was asked for.</returns>
-    public static bool TryParse(IReadOnlyList<string> args, Func<string, string?> environment, FcgiServerOptions options)
+    internal static bool TryParse(IReadOnlyList<string> args, Func<string, string?> environment, FcgiServerOptions options, FcgiAppOptions? app = null)
     {
+        app?.BeginParse();
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -124,6 +212,10 @@ internal static class FcgiCommandLine
             if (s_serverFlags.TryGetValue(name, out ServerFlag? flag))
             {
                 flag.Apply(options, name, flag.TakesValue ? Value() : inlineValue);
+            }
+            else if (app?.Find(name) is { } option)
+            {
+                option.SetFromCommandLine(option.TakesValue ? Value() : inlineValue);
             }
             else
             {
@@ -185,7 +277,43 @@ internal static class FcgiCommandLine
             throw UsageError(exception.Message);
         }
 
+        app?.CompleteParse(environment);
         return true;
+    }
+
+    /// <summary>The server's usage, then the application's options in the same columns.</summary>
+    internal static string HelpText(FcgiAppOptions? app)
+    {
+        if (app is null || app.Declared.Count == 0)
+        {
+            return Usage;
+        }
+
+        var text = new StringBuilder(Usage);
+        text.Append("\n\nApplication options:");
+        foreach (FcgiAppOption option in app.Declared)
+        {
+            var details = new List<string>(3);
+            if (option.DefaultText is not null)
+            {
+                details.Add("default " + option.DefaultText);
+            }
+
+            if (option.IsRequired)
+            {
+                details.Add("required");
+            }
+
+            if (option.EnvironmentVariable is not null)
+            {
+                details.Add("env " + option.EnvironmentVariable);
+            }
+
+            string help = details.Count == 0 ? option.Help : $"{option.Help} ({string.Join("; ", details)})";
+            AppendHelpLine(text, option.Placeholder is null ? option.Name : $"{option.Name} {option.Placeholder}", help);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>True for a name the server's parser takes: one of its flags, or <c>-h</c> and <c>--help</c>.</summary>
@@ -194,12 +322,17 @@ internal static class FcgiCommandLine
     /// <summary>The server's flags, for tests that hold them against the usage text.</summary>
     internal static IEnumerable<string> ServerFlagNames => s_serverFlags.Keys;
 
+    internal static bool IsServerEnvironmentVariable(string name) => Array.IndexOf(s_serverEnvironment, name) >= 0;
+
+    internal static bool IsCgiRequestVariable(string name) =>
+        name.StartsWith("HTTP_", StringComparison.Ordinal) || Array.IndexOf(s_cgiRequestVariables, name) >= 0;
+
     internal static FcgiStartupException UsageError(string message) => new(message, 2);
 
     /// <summary>What <see cref="TryParseSwitch"/> accepts, for error messages.</summary>
     internal const string SwitchValues = "1, true, yes, on, 0, false, no or off";
 
-    /// <summary>Reads an on/off value as a flag's <c>--flag=VALUE</c> gives it.</summary>
+    /// <summary>Reads an on/off value as a flag's <c>--flag=VALUE</c> or its environment variable gives it.</summary>
     internal static bool TryParseSwitch(string text, out bool value)
     {
         switch (text.ToUpperInvariant())
@@ -228,6 +361,46 @@ internal static class FcgiCommandLine
 
         value = TimeSpan.FromSeconds(seconds);
         return true;
+    }
+
+    /// <summary>Writes one option as the usage text does: two spaces, the flag padded to column 33, the help wrapped under itself.</summary>
+    private static void AppendHelpLine(StringBuilder text, string flag, string help)
+    {
+        const int Column = 33;
+        const int Width = 100;
+        text.Append("\n  ").Append(flag);
+        int position = 2 + flag.Length;
+        if (position <= Column - 2)
+        {
+            text.Append(' ', Column - position);
+            position = Column;
+        }
+        else
+        {
+            text.Append("  ");
+            position += 2;
+        }
+
+        bool first = true;
+        foreach (string word in help.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!first && position + 1 + word.Length > Width)
+            {
+                text.Append('\n').Append(' ', Column);
+                position = Column;
+                first = true;
+            }
+
+            if (!first)
+            {
+                text.Append(' ');
+                position++;
+            }
+
+            text.Append(word);
+            position += word.Length;
+            first = false;
+        }
     }
 
     private static bool ParseSwitch(string name, string? value)
