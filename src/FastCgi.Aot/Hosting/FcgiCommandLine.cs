@@ -192,6 +192,7 @@ public sealed class FcgiCommandLine
     internal static bool TryParse(IReadOnlyList<string> args, Func<string, string?> environment, FcgiServerOptions options, FcgiAppOptions? app = null)
     {
         app?.BeginParse();
+        args = WithoutSearchWords(args, environment);
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
@@ -361,6 +362,56 @@ public sealed class FcgiCommandLine
 
         value = TimeSpan.FromSeconds(seconds);
         return true;
+    }
+
+    /// <summary>
+    /// Drops the arguments a CGI server made from the client's query string. RFC 3875 §4.4: when
+    /// QUERY_STRING holds no '=', a server may pass its '+'-separated words, decoded, as the
+    /// script's arguments; Apache's mod_cgi and mod_cgid do, after the script's own, each shell
+    /// metacharacter escaped with a backslash. Parsed as flags, <c>?--db+/tmp/x</c> would let any
+    /// client choose the database, the hole php-cgi had (CVE-2012-1823); and <c>?search</c> would
+    /// end the request as a usage error. So trailing arguments equal to those words are ignored.
+    /// </summary>
+    internal static IReadOnlyList<string> WithoutSearchWords(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        if (args.Count == 0 ||
+            environment("GATEWAY_INTERFACE") is not { Length: > 0 } ||
+            environment("QUERY_STRING") is not { Length: > 0 } query ||
+            query.Contains('=', StringComparison.Ordinal))
+        {
+            return args;
+        }
+
+        var words = new List<string>();
+        foreach (string word in query.Split('+'))
+        {
+            if (word.Length > 0)
+            {
+                words.Add(Uri.UnescapeDataString(word));
+            }
+        }
+
+        int start = args.Count - words.Count;
+        if (words.Count == 0 || start < 0)
+        {
+            return args;
+        }
+
+        for (int i = 0; i < words.Count; i++)
+        {
+            if (!string.Equals(args[start + i].Replace("\\", "", StringComparison.Ordinal), words[i].Replace("\\", "", StringComparison.Ordinal), StringComparison.Ordinal))
+            {
+                return args;
+            }
+        }
+
+        var kept = new string[start];
+        for (int i = 0; i < start; i++)
+        {
+            kept[i] = args[i];
+        }
+
+        return kept;
     }
 
     /// <summary>Writes one option as the usage text does: two spaces, the flag padded to column 33, the help wrapped under itself.</summary>

@@ -124,9 +124,9 @@ public sealed class AppOptionsRunTests
     public void CgiModeReadsTheApplicationsOptionsFromTheCgiServersEnvironment()
     {
         // Apache's SetEnv reaches a CGI program as an environment variable beside the request's.
-        List<KeyValuePair<string, string>> request = FcgiTestClient.ParamsFor("GET", "/notes.cgi");
+        List<KeyValuePair<string, string>> request = FcgiTestClient.ParamsFor("GET", "/notes.cgi?--greeting+from+the+query");
         var environment = new Dictionary<string, string>(request) { ["TEST_APP_GREETING"] = "set by the web server" };
-        FcgiCommandLine commandLine = Parse([], environment);
+        FcgiCommandLine commandLine = Parse(["--greeting", "from", "the", "query"], environment);
         Assert.False(commandLine.ShouldExit);
         using var output = new MemoryStream();
 

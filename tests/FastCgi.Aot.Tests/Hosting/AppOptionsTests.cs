@@ -422,6 +422,41 @@ public sealed class AppOptionsTests
         Assert.Throws<InvalidOperationException>(() => options.AddFlag("--late", "too late"));
     }
 
+    [Fact]
+    public void ACgiServersSearchWordsAreNotTakenAsOptions()
+    {
+        // Apache's mod_cgi turns GET /notes.cgi?--db+%2Ftmp%2Fevil.db into argv --db /tmp/evil.db.
+        var notes = new NotesOptions();
+        var cgi = new Dictionary<string, string> { ["GATEWAY_INTERFACE"] = "CGI/1.1", ["QUERY_STRING"] = "--db+%2Ftmp%2Fevil.db", ["NOTES_DB"] = "/srv/notes.db" };
+
+        Parses(notes.Options, ["--db", "/tmp/evil.db"], cgi);
+        Assert.Equal("/srv/notes.db", notes.Db.Value);
+
+        // The script's own arguments come first and are kept.
+        Parses(notes.Options, ["--db", "/srv/own.db", "--db", "/tmp/evil.db"], cgi);
+        Assert.Equal("/srv/own.db", notes.Db.Value);
+
+        // Apache escapes shell metacharacters with a backslash; empty words are skipped.
+        cgi["QUERY_STRING"] = "--title+a%26b++search";
+        Parses(notes.Options, ["--title", "a\\&b", "search"], cgi);
+        Assert.Equal("Notes", notes.Title.Value);
+    }
+
+    [Fact]
+    public void ArgumentsAreParsedAsUsualOutsideCgiOrWhenTheQueryHoldsAnEqualsSign()
+    {
+        var notes = new NotesOptions();
+
+        Parses(notes.Options, ["--db", "/a.db"], new() { ["QUERY_STRING"] = "--db+%2Fa.db" });
+        Assert.Equal("/a.db", notes.Db.Value);
+
+        Parses(notes.Options, ["--db", "/b.db"], new() { ["GATEWAY_INTERFACE"] = "CGI/1.1", ["QUERY_STRING"] = "--db=/b.db" });
+        Assert.Equal("/b.db", notes.Db.Value);
+
+        Parses(notes.Options, ["--db", "/c.db"], new() { ["GATEWAY_INTERFACE"] = "CGI/1.1", ["QUERY_STRING"] = "other" });
+        Assert.Equal("/c.db", notes.Db.Value);
+    }
+
     private static bool TryParseLogFormat(string text, out LogFormat value)
     {
         (bool ok, value) = text switch
