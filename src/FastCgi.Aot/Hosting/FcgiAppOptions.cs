@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using FastCgi.Aot.Hosting;
 
@@ -32,10 +33,17 @@ namespace FastCgi.Aot;
 public sealed class FcgiAppOptions
 {
     private readonly List<FcgiAppOption> _declared = [];
+    private readonly ReadOnlyCollection<FcgiAppOption> _declaredView;
     private bool _frozen;
 
+    /// <summary>Creates an empty set of options; declare each with an <c>Add…</c> method.</summary>
+    public FcgiAppOptions()
+    {
+        _declaredView = _declared.AsReadOnly();
+    }
+
     /// <summary>The declared options, in declaration order (the order <c>--help</c> lists them in).</summary>
-    public IReadOnlyList<FcgiAppOption> Declared => _declared;
+    public IReadOnlyList<FcgiAppOption> Declared => _declaredView;
 
     /// <summary>True once a parse has succeeded: values may be read.</summary>
     internal bool IsParsed { get; private set; }

@@ -411,6 +411,7 @@ public sealed class AppOptionsTests
         Assert.Throws<ArgumentException>(() => options.AddString("--f", "f", placeholder: "TWO WORDS"));
         Assert.Throws<ArgumentException>(() => options.AddString("--g", " "));
         Assert.Empty(options.Declared);
+        Assert.False(options.Declared is IList<FcgiAppOption> { IsReadOnly: false }, "only Add… declares an option, with its checks");
     }
 
     [Fact]
