@@ -56,6 +56,8 @@ public sealed partial class SampleFixture : IDisposable
         ("lighttpd", "lighttpd"),
         ("libfcgi-bin", "cgi-fcgi"),
         ("spawn-fcgi", "spawn-fcgi"),
+        ("haproxy", "haproxy"),
+        ("curl", "curl"),
         .. NativeAotToolchain,
         .. Arm64Toolchain,
     ];

@@ -36,11 +36,25 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void EveryFlagTheUsageNamesIsAccepted()
+    public void TheUsageNamesExactlyTheFlagsTheParserTakes()
     {
+        // The parser's table is also what an application's option names are checked against, so
+        // a flag missing from either side would be a flag an application could shadow or never see.
+        var named = new SortedSet<string>(StringComparer.Ordinal);
         foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(FcgiCommandLine.Usage, @"(?<=\s)--[a-z-]+"))
         {
-            string flag = match.Value;
+            named.Add(match.Value);
+        }
+
+        named.Remove("--help");
+        Assert.Equal(new SortedSet<string>(FcgiCommandLine.ServerFlagNames, StringComparer.Ordinal), named);
+    }
+
+    [Fact]
+    public void EveryFlagTheUsageNamesIsAccepted()
+    {
+        foreach (string flag in FcgiCommandLine.ServerFlagNames)
+        {
             var options = new FcgiServerOptions();
             try
             {
@@ -51,7 +65,26 @@ public sealed class CommandLineTests
             {
                 Assert.DoesNotContain("unknown option", exception.Message, StringComparison.Ordinal);
             }
+
+            Assert.True(FcgiCommandLine.IsServerFlag(flag));
         }
+    }
+
+    [Theory]
+    [InlineData("--verbose", true)]
+    [InlineData("--verbose=true", true)]
+    [InlineData("--verbose=on", true)]
+    [InlineData("--verbose=false", false)]
+    [InlineData("--verbose=0", false)]
+    public void VerboseIsAFlagThatMayBeTurnedOffExplicitly(string arg, bool verbose)
+    {
+        Assert.Equal(verbose, Parse([arg]).Verbose);
+    }
+
+    [Fact]
+    public void VerboseRefusesAValueThatIsNotOnOrOff()
+    {
+        Assert.Contains("'--verbose' needs 1, true, yes, on, 0, false, no or off, not 'loud'", Fails(["--verbose=loud"]).Message, StringComparison.Ordinal);
     }
 
     [Fact]
