@@ -1,4 +1,5 @@
 using System;
+using FastCgi.Aot.Http;
 
 namespace FastCgi.Aot;
 
@@ -26,8 +27,7 @@ public sealed class FcgiEndpoint
     /// <param name="displayName">How logs name the handler, for example <c>GET /users/{id} (Api.GetUser)</c>.</param>
     /// <param name="blocking">True when the handler may block its thread: it then runs on the server's worker threads, not on an I/O thread.</param>
     /// <param name="maxBodyBytes">The most request body (or Filter data) bytes the handler takes; -1 for the server's <c>--max-body-bytes</c>.</param>
-    /// <param name="readsForm">True when the handler binds form fields or files: a multipart body is then read into its form as it arrives rather than kept as a body.</param>
-    public FcgiEndpoint(int id, string displayName, bool blocking = false, long maxBodyBytes = -1, bool readsForm = false)
+    public FcgiEndpoint(int id, string displayName, bool blocking = false, long maxBodyBytes = -1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         ArgumentNullException.ThrowIfNull(displayName);
@@ -36,8 +36,20 @@ public sealed class FcgiEndpoint
         DisplayName = displayName;
         Blocking = blocking;
         MaxBodyBytes = maxBodyBytes;
-        ReadsForm = readsForm;
     }
+
+    /// <summary>
+    /// Describes a handler that binds form fields or files (<see cref="FcgiFormAttribute"/>,
+    /// <see cref="FcgiFile"/>): its multipart body is read into <see cref="FcgiRequest.Form"/> as it
+    /// arrives (fields into memory, files into memory or a temporary file) instead of kept as a body.
+    /// </summary>
+    /// <remarks>
+    /// A factory rather than a constructor flag so that the multipart reader is linked into an
+    /// executable only when the application has such a handler: NativeAOT keeps the code a
+    /// program can reach, and only this method reaches it.
+    /// </remarks>
+    public static FcgiEndpoint ReadingForm(int id, string displayName, bool blocking = false, long maxBodyBytes = -1) =>
+        new(id, displayName, blocking, maxBodyBytes) { FormReader = StreamingFormReader.Instance };
 
     private FcgiEndpoint(int id, string displayName, string? allow)
     {
@@ -63,7 +75,10 @@ public sealed class FcgiEndpoint
     public long MaxBodyBytes { get; }
 
     /// <summary>True when the handler binds form fields or files (<see cref="FcgiFormAttribute"/>, <see cref="FcgiFile"/>): a multipart body is read into the form as it arrives.</summary>
-    public bool ReadsForm { get; }
+    public bool ReadsForm => FormReader is not null;
+
+    /// <summary>Reads a multipart body into the form as it arrives; null for a handler that does not bind the form.</summary>
+    internal FormReader? FormReader { get; private init; }
 
     /// <summary>For a 405 endpoint, the methods the path allows, as the <c>Allow</c> header lists them; otherwise null.</summary>
     public string? Allow { get; }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading.Tasks;
 using System.Threading;
+using FastCgi.Aot.Http;
 using FastCgi.Aot.Internal;
 using FastCgi.Aot.Protocol;
 
@@ -26,6 +27,7 @@ public sealed class FcgiRequest
     private readonly SpooledBuffer _data = new();
     private FcgiForm? _form;
     private FormState _formState;
+    private FormReader? _formReader;
     private SpoolSettings _spool = SpoolSettings.InMemory;
     private int _maxFormFields = int.MaxValue;
     private long _bodyReceived;
@@ -269,21 +271,21 @@ public sealed class FcgiRequest
 
     /// <summary>
     /// Prepares for the body once the parameters are complete: where large bodies go, and whether
-    /// a multipart form is read as it arrives (<paramref name="readFormAsItArrives"/>, for a
-    /// handler that binds form fields or files) instead of kept as a body.
+    /// a multipart form is read as it arrives (an endpoint with a <see cref="FcgiEndpoint.FormReader"/>,
+    /// a handler that binds form fields or files) instead of kept as a body.
     /// </summary>
     /// <returns>False when the body claims to be multipart but has no valid boundary (answer 400).</returns>
-    internal bool BeginBody(SpoolSettings spool, int maxFormFields, bool readFormAsItArrives)
+    internal bool BeginBody(SpoolSettings spool, int maxFormFields, FormReader? formReader)
     {
         _spool = spool;
         _maxFormFields = maxFormFields;
         _body.Begin(spool);
         _data.Begin(spool);
-        if (readFormAsItArrives && FcgiBinding.IsMediaType(GetParam("CONTENT_TYPE"u8), "multipart/form-data"u8))
+        if (formReader is not null && formReader.TryBegin(_form ??= new FcgiForm(), GetParam("CONTENT_TYPE"u8), spool, maxFormFields, out bool malformed))
         {
-            _form ??= new FcgiForm();
+            _formReader = formReader;
             _formState = FormState.Streaming;
-            return _form.BeginMultipart(GetParam("CONTENT_TYPE"u8), spool, maxFormFields);
+            return !malformed;
         }
 
         return true;
@@ -293,9 +295,9 @@ public sealed class FcgiRequest
     internal FormStatus AppendBody(ReadOnlySpan<byte> content)
     {
         _bodyReceived += content.Length;
-        if (_formState == FormState.Streaming)
+        if (_formReader is { } reader)
         {
-            return _form!.Append(content);
+            return reader.Append(_form!, content);
         }
 
         return _body.Append(content) switch
@@ -315,16 +317,16 @@ public sealed class FcgiRequest
     };
 
     /// <summary>True when body or data bytes wait to be written to a temporary file.</summary>
-    internal bool HasPendingWrites => _body.HasPendingWrite || _data.HasPendingWrite || (_formState == FormState.Streaming && _form!.HasPendingWrites);
+    internal bool HasPendingWrites => _body.HasPendingWrite || _data.HasPendingWrite || (_formReader?.HasPendingWrites(_form!) ?? false);
 
     /// <summary>Writes what waits for a temporary file, on the thread pool.</summary>
     internal async ValueTask FlushAsync()
     {
         await _body.FlushAsync().ConfigureAwait(false);
         await _data.FlushAsync().ConfigureAwait(false);
-        if (_formState == FormState.Streaming)
+        if (_formReader is { } reader)
         {
-            await _form!.FlushAsync().ConfigureAwait(false);
+            await reader.FlushAsync(_form!).ConfigureAwait(false);
         }
     }
 
@@ -333,21 +335,19 @@ public sealed class FcgiRequest
     {
         _body.Flush();
         _data.Flush();
-        if (_formState == FormState.Streaming)
-        {
-            _form!.Flush();
-        }
+        _formReader?.Flush(_form!);
     }
 
     /// <summary>The body ended: a form read as it arrived must be complete. Call after the last flush.</summary>
     internal FormStatus CompleteBody()
     {
-        if (_formState != FormState.Streaming)
+        if (_formReader is not { } reader)
         {
             return FormStatus.Ok;
         }
 
-        FormStatus status = _form!.Complete();
+        FormStatus status = reader.Complete(_form!);
+        _formReader = null;
         _formState = status == FormStatus.Ok ? FormState.Read : FormState.Failed;
         return status;
     }
@@ -538,6 +538,7 @@ public sealed class FcgiRequest
         _data.Reset();
         _form?.Reset();
         _formState = FormState.None;
+        _formReader = null;
         _spool = SpoolSettings.InMemory;
         _maxFormFields = int.MaxValue;
         _bodyReceived = 0;

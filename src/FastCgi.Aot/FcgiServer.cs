@@ -75,7 +75,7 @@ public static class FcgiServer
     public static FcgiCommandLine Parse(string[] args, FcgiAppOptions? appOptions = null)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return FcgiCommandLine.Parse(args, appOptions, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+        return FcgiCommandLine.Parse(args, appOptions, Environment.GetEnvironmentVariable, Internal.StandardStreams.Output, Internal.StandardStreams.Error);
     }
 
     /// <summary>Serves until SIGTERM, SIGINT or, for tests, <paramref name="stopRequested"/>.</summary>
@@ -100,8 +100,8 @@ public static class FcgiServer
                 }
                 else if (Environment.GetEnvironmentVariable("GATEWAY_INTERFACE") is { Length: > 0 })
                 {
-                    using Stream input = Console.OpenStandardInput();
-                    using Stream output = Console.OpenStandardOutput();
+                    using Stream input = Internal.StandardStreams.OpenInput();
+                    using Stream output = Internal.StandardStreams.OpenOutput();
                     return FcgiCgiMode.Run<TApplication>(options, input, output);
                 }
             }
@@ -153,7 +153,7 @@ public static class FcgiServer
 
     private static int NoApplication()
     {
-        Console.Error.WriteLine("fastcgi: no application: the assembly declares no [FcgiRoute] handlers, or the FastCgi.Aot source generator did not run (reference the FastCgi.Aot package, or call FcgiServer.Run<TApplication>(args) with a hand-written IFcgiApplication).");
+        Internal.StandardStreams.Error.WriteLine("fastcgi: no application: the assembly declares no [FcgiRoute] handlers, or the FastCgi.Aot source generator did not run (reference the FastCgi.Aot package, or call FcgiServer.Run<TApplication>(args) with a hand-written IFcgiApplication).");
         return 1;
     }
 

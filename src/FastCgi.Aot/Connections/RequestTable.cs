@@ -337,7 +337,7 @@ internal sealed class RequestTable<TApp> : IRequestOwner, IBlockingWork
 
         FcgiRequest request = context.Request;
         request.Endpoint = TApp.Match(request);
-        if (!request.BeginBody(_host.Spool, _options.MaxFormFields, request.Endpoint is { ReadsForm: true }))
+        if (!request.BeginBody(_host.Spool, _options.MaxFormFields, request.Endpoint?.FormReader))
         {
             return Reject(context, 400, "The multipart body's Content-Type has no valid boundary.");
         }

@@ -23,7 +23,7 @@ internal static class FcgiCgiMode
             parameters.Add(new KeyValuePair<string, string>((string)entry.Key, (string?)entry.Value ?? ""));
         }
 
-        return Run<TApp>(options, parameters, input, output, Console.Error);
+        return Run<TApp>(options, parameters, input, output, StandardStreams.Error);
     }
 
     /// <summary>Serves one request from the given CGI environment; testable without touching the process's.</summary>

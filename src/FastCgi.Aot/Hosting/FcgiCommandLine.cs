@@ -397,7 +397,8 @@ public sealed class FcgiCommandLine
         {
             if (word.Length > 0)
             {
-                words.Add(Uri.UnescapeDataString(word));
+                // Percent-decoded as the query binders decode (System.Uri would link its parser for this).
+                words.Add(FcgiBinding.GetString(System.Text.Encoding.UTF8.GetBytes(word), FcgiValueEncoding.Path));
             }
         }
 

@@ -14,7 +14,9 @@ internal static class FcgiProcessMemory
     {
         try
         {
-            foreach (string line in File.ReadLines("/proc/self/status"))
+            // ReadAllBytes reads through a file handle (to the end: /proc files report no size),
+            // not a FileStream, which would link the stream classes into every executable.
+            foreach (string line in System.Text.Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/status")).Split('\n'))
             {
                 // "VmRSS:	   12345 kB"
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal))

@@ -154,7 +154,7 @@ public sealed class FcgiServerOptions
     public bool Verbose { get; set; }
 
     /// <summary>Where log lines go; standard error by default.</summary>
-    public TextWriter Log { get; set; } = Console.Error;
+    public TextWriter Log { get; set; } = Internal.StandardStreams.Error;
 
     /// <summary>Checks that every limit is in range.</summary>
     /// <exception cref="ArgumentException">A limit is out of range.</exception>

@@ -25,7 +25,9 @@ internal static partial class UnixGroups
 
         if (File.Exists(groupFile))
         {
-            foreach (string line in File.ReadLines(groupFile))
+            // ReadAllBytes reads through a file handle, not a FileStream, which would link the
+            // stream classes into every executable for this one read.
+            foreach (string line in System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(groupFile)).Split('\n'))
             {
                 // name:password:gid:members
                 string[] fields = line.Split(':');

@@ -40,7 +40,7 @@ internal sealed class FcgiInMemoryExchange
         }
 
         // The body goes in as a connection feeds it; a form is read from it on first use.
-        Request.BeginBody(spool ?? SpoolSettings.InMemory, maxFormFields, readFormAsItArrives: false);
+        Request.BeginBody(spool ?? SpoolSettings.InMemory, maxFormFields, formReader: null);
         AppendBody(body);
         if (Request.AppendData(data) != FormStatus.Ok)
         {

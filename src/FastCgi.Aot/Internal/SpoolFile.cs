@@ -55,7 +55,8 @@ internal sealed class SpoolFile : IDisposable
             }
         }
 
-        string path = Path.Combine(directory, $".fcgi-spool-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}-{Guid.NewGuid():N}");
+        // Unique enough for the instant it exists: the process, a counter, the clock (and O_EXCL).
+        string path = Path.Combine(directory, $".fcgi-spool-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}-{Environment.TickCount64}");
         SafeFileHandle handle;
         try
         {

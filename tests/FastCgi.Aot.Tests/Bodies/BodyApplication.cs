@@ -11,7 +11,7 @@ namespace FastCgi.Aot.Tests.Bodies;
 internal sealed class BodyApplication : IFcgiApplication
 {
     public static readonly FcgiEndpoint Raw = new(0, "POST /body (BodyApplication)");
-    public static readonly FcgiEndpoint Form = new(1, "POST /form (BodyApplication)", readsForm: true);
+    public static readonly FcgiEndpoint Form = FcgiEndpoint.ReadingForm(1, "POST /form (BodyApplication)");
     public static readonly FcgiEndpoint Gate = new(2, "POST /body/gate (BodyApplication)", blocking: true);
 
     private static readonly ConcurrentDictionary<string, (ManualResetEventSlim Entered, ManualResetEventSlim Open)> s_gates = new();
