@@ -40,7 +40,7 @@ internal static class Haproxy
               server app unix@{appSocket} proto fcgi
             """;
         string path = servers.Path("haproxy.cfg");
-        File.WriteAllText(path, config);
+        File.WriteAllText(path, config + "\n");
         ChildProcess process = servers.Add(ChildProcess.Start("haproxy", haproxy, ["-f", path, "-db"]));
         await ServerSet.WaitForTcpPortAsync(port, process).ConfigureAwait(false);
         return port;

@@ -102,11 +102,16 @@ public sealed class LifecycleTests(SampleFixture fixture)
         using var servers = new ServerSet(fixture, "lifecycle-haproxy");
         await servers.VerifyAsync(async () =>
         {
-            (_, string socket) = await servers.StartAppAsync(WebApp.Command(fixture)).ConfigureAwait(false);
+            (_, string socket) = await servers.StartAppAsync(WebApp.Command(fixture), "app.sock", "--status-path", "/fcgi-status").ConfigureAwait(false);
             using HttpClient client = ServerSet.HttpClient(await Haproxy.StartAsync(servers, socket).ConfigureAwait(false));
 
-            // Every one answers only when all fifty are inside at once: one refused or left waiting
-            // in HAProxy (more streams than a connection takes) keeps the others waiting until 30 s.
+            // One request first, so that HAProxy holds a kept connection whose GET_VALUES it has
+            // read: the fifty then go onto it as far as FCGI_MAX_REQS lets them, and onto new
+            // connections past that. Had the app announced more than a connection takes, the rest
+            // would be refused (FCGI_OVERLOADED) or left waiting.
+            Assert.Equal("hello", await client.GetStringAsync("/hello").ConfigureAwait(false));
+
+            // Every one answers only when all fifty are inside at once.
             Task<HttpResponseMessage>[] requests = Enumerable.Range(0, 50).Select(_ => client.GetAsync("/barrier?key=haproxy&n=50")).ToArray();
             HttpResponseMessage[] responses = await Task.WhenAll(requests).ConfigureAwait(false);
             var statuses = new List<HttpStatusCode>();
@@ -117,6 +122,8 @@ public sealed class LifecycleTests(SampleFixture fixture)
                 response.Dispose();
             }
 
+            string status = await client.GetStringAsync("/fcgi-status?json").ConfigureAwait(false);
+            Assert.Contains("\"refused_overloaded\":0,", status, StringComparison.Ordinal);
             Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         }).ConfigureAwait(false);
     }
