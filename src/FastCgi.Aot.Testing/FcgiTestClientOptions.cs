@@ -46,21 +46,30 @@ public sealed class FcgiTestClientOptions
 
     /// <summary>
     /// The server's body limit (<see cref="FcgiServerOptions.MaxBodyBytes"/>, <c>--max-body-bytes</c>)
-    /// for routes without their own: a larger body is answered 413.
+    /// for routes without their own: a larger body is answered 413. It applies in memory and to a
+    /// server the client starts itself; a server the client only connects to has its own.
     /// </summary>
     public int MaxBodyBytes { get; set; } = new FcgiServerOptions().MaxBodyBytes;
 
     /// <summary>
+    /// True (the default) to keep socket connections open between requests (FCGI_KEEP_CONN), as
+    /// nginx does with <c>fastcgi_keep_conn on</c>; false to open one per request, as lighttpd and
+    /// Caddy do. Not used in memory.
+    /// </summary>
+    public bool KeepAlive { get; set; } = true;
+
+    /// <summary>
     /// How long a request may take before <see cref="FcgiTestClient.SendAsync"/> gives up with a
     /// <see cref="TimeoutException"/>, so that a hung handler fails its test instead of hanging it:
-    /// the request's <see cref="FcgiRequest.Aborted"/> token is cancelled. 30 seconds by default. This is not the server's request timeout
+    /// in memory the request's <see cref="FcgiRequest.Aborted"/> token is cancelled, over a socket
+    /// the connection is closed. 30 seconds by default. This is not the server's request timeout
     /// (<see cref="FcgiServerOptions.RequestTimeout"/>, answered 504), which only a server applies.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Where the server logs what it logs on its standard error: a handler's unhandled exception.
-    /// Discarded by default; the exception is also
+    /// Where the server logs what it logs on its standard error: a handler's unhandled exception,
+    /// in memory and from a server the client starts. Discarded by default; the exception is also
     /// in the failed request's <see cref="FcgiTestResponse.Stderr"/>.
     /// </summary>
     public TextWriter Log { get; set; } = TextWriter.Null;
@@ -93,6 +102,7 @@ public sealed class FcgiTestClientOptions
             DocumentRoot = DocumentRoot,
             UseCookies = UseCookies,
             MaxBodyBytes = MaxBodyBytes,
+            KeepAlive = KeepAlive,
             Timeout = Timeout,
             Log = Log,
         };

@@ -5,7 +5,7 @@ using TestApplication = FastCgi.Aot.Generated.FcgiApplication;
 
 namespace FastCgi.Aot.Testing.Tests;
 
-/// <summary>The answers the runtime makes itself reach the test as they reach a web server.</summary>
+/// <summary>The answers the runtime makes itself reach the test the same way in memory and over a socket.</summary>
 public sealed class ErrorTests
 {
     public static TheoryData<Mode> Modes => TestClients.Modes;

@@ -66,7 +66,7 @@ internal sealed class HookedApp : IFcgiApplication
         CompletedSignal.Release();
     }
 
-    /// <summary>The next summary the hook recorded.</summary>
+    /// <summary>The next summary the hook recorded; over a socket it may come just after the answer.</summary>
     public static async Task<(string Path, FcgiRequestSummary Summary)> NextCompletedAsync()
     {
         Assert.True(await CompletedSignal.WaitAsync(TimeSpan.FromSeconds(10)), "the after hook did not run");

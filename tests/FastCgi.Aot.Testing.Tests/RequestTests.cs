@@ -9,7 +9,7 @@ using TestApplication = FastCgi.Aot.Generated.FcgiApplication;
 
 namespace FastCgi.Aot.Testing.Tests;
 
-/// <summary>Every kind of request, through the test application's generated dispatcher.</summary>
+/// <summary>Every kind of request, through the test application's generated dispatcher, in memory and over a socket.</summary>
 public sealed class RequestTests
 {
     public static TheoryData<Mode> Modes => TestClients.Modes;

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 
 namespace FastCgi.Aot.Testing.Internal;
 
-/// <summary>How an <see cref="FcgiTestClient"/> reaches the application; in memory for now, and the seam for a socket.</summary>
+/// <summary>How an <see cref="FcgiTestClient"/> reaches the application: in memory, or over a Unix socket.</summary>
 internal abstract class FcgiTestTransport : IAsyncDisposable
 {
     /// <summary>Runs one request to its end.</summary>
