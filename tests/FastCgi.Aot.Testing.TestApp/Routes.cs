@@ -170,9 +170,9 @@ public static class Routes
         throw new InvalidOperationException("failed after the answer started");
     }
 
-    /// <summary>Waits for <paramref name="ms"/> milliseconds or the request's abort, and records which.</summary>
+    /// <summary>Waits for <paramref name="ms"/> milliseconds or the request's abort, and records an abort under <paramref name="tag"/>.</summary>
     [FcgiRoute("/slow")]
-    public static async ValueTask<string> Slow(int ms, CancellationToken aborted)
+    public static async ValueTask<string> Slow(int ms, string? tag, CancellationToken aborted)
     {
         try
         {
@@ -181,13 +181,20 @@ public static class Routes
         }
         catch (OperationCanceledException)
         {
-            SlowAborts.Release();
+            if (tag is not null)
+            {
+                Aborted(tag).TrySetResult();
+            }
+
             throw;
         }
     }
 
-    /// <summary>Released once each time <see cref="Slow"/> sees its request aborted.</summary>
-    public static SemaphoreSlim SlowAborts { get; } = new(0);
+    /// <summary>Completes when a <see cref="Slow"/> request with this tag sees its request aborted; tests use a tag of their own.</summary>
+    public static TaskCompletionSource Aborted(string tag) =>
+        s_aborted.GetOrAdd(tag, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> s_aborted = new();
 
     /// <summary>A body of <paramref name="bytes"/> bytes, to make answers span several records.</summary>
     [FcgiRoute("/bytes")]

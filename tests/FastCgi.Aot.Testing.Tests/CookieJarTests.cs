@@ -134,9 +134,9 @@ public sealed class CookieJarTests
     {
         await using FcgiTestClient client = FcgiTestClient.Create<SetCookieApp>(s_withCookies);
 
-        await client.GetAsync("/?c=" + Uri.EscapeDataString("brief=1; Path=/; Max-Age=1") + "&c=" + Uri.EscapeDataString("long=2; Path=/; Max-Age=3600"));
+        await client.GetAsync("/?c=" + Uri.EscapeDataString("brief=1; Path=/; Max-Age=2") + "&c=" + Uri.EscapeDataString("long=2; Path=/; Max-Age=3600"));
         FcgiTestResponse before = await client.GetAsync("/");
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
         FcgiTestResponse after = await client.GetAsync("/");
 
         Assert.Equal("brief=1; long=2", before.Text);

@@ -98,7 +98,13 @@ public sealed class SocketTests
         await using FcgiTestClient client = FcgiTestClient.StartServer<TestApplication>(configureServer: static o => o.IdleTimeout = TimeSpan.FromMilliseconds(200));
 
         await client.GetAsync("/hello");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+        while (client.Server!.Statistics.ActiveConnections > 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the server did not close the idle connection");
+            await Task.Delay(20);
+        }
+
         FcgiTestResponse response = await client.GetAsync("/hello");
 
         Assert.Equal("Hello, World!", response.Text);
