@@ -25,7 +25,7 @@ public sealed class FastCgiToolTests(SampleFixture fixture)
             await ServerSet.WaitForUnixSocketAsync(socket, app).ConfigureAwait(false);
             for (int i = 0; i < 3; i++)
             {
-                CgiResponse response = await FcgiTestClient.GetAsync(socket, "/hello").ConfigureAwait(false);
+                CgiResponse response = await RawFcgiClient.GetAsync(socket, "/hello").ConfigureAwait(false);
                 Assert.Equal(HelloResponse, Encoding.UTF8.GetString(response.Raw));
             }
 

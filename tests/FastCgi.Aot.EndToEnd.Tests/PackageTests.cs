@@ -49,11 +49,11 @@ public sealed class PackageTests(SampleFixture fixture)
         Assert.True(ping.Status == 200, servers.Logs());
         Assert.Equal("pong from a package", ping.BodyText);
 
-        CgiResponse doubled = await FcgiTestClient.GetAsync(socket, "/double?x=21");
+        CgiResponse doubled = await RawFcgiClient.GetAsync(socket, "/double?x=21");
         Assert.Equal(200, doubled.Status);
         Assert.Equal("42", doubled.BodyText);
 
-        CgiResponse missing = await FcgiTestClient.GetAsync(socket, "/double");
+        CgiResponse missing = await RawFcgiClient.GetAsync(socket, "/double");
         Assert.Equal(400, missing.Status);
     }
 

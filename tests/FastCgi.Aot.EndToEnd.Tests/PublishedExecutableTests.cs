@@ -72,7 +72,7 @@ public sealed class PublishedExecutableTests(SampleFixture fixture, ITestOutputH
         {
             try
             {
-                return await FcgiTestClient.GetAsync(socket, uri).ConfigureAwait(false);
+                return await RawFcgiClient.GetAsync(socket, uri).ConfigureAwait(false);
             }
             catch (System.Net.Sockets.SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20) && !app.HasExited)
             {

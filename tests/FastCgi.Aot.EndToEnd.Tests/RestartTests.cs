@@ -96,7 +96,7 @@ public sealed class RestartTests(SampleFixture fixture, ITestOutputHelper output
         using Socket listener = PassedSocket.Listen(path);
         await servers.VerifyAsync(() => RestartUnderLoadAsync(servers, listener, passing, async (client, i) =>
         {
-            CgiResponse response = await FcgiTestClient.GetAsync(path, $"/add?a={client}&b={i}").ConfigureAwait(false);
+            CgiResponse response = await RawFcgiClient.GetAsync(path, $"/add?a={client}&b={i}").ConfigureAwait(false);
             Assert.Equal(200, response.Status);
             Assert.Equal((client + i).ToString(CultureInfo.InvariantCulture), response.BodyText);
         })).ConfigureAwait(false);

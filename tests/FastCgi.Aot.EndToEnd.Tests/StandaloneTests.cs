@@ -55,11 +55,11 @@ public sealed class StandaloneTests(SampleFixture fixture)
             ChildProcess app = servers.Add(ChildProcess.Start(
                 "chroot HelloFcgi", SampleFixture.FindProgram("chroot") ?? "/usr/sbin/chroot", [root, "/HelloFcgi", "--socket", "/s.sock"], clearEnvironment: true));
             await ServerSet.WaitForUnixSocketAsync(socket, app).ConfigureAwait(false);
-            CgiResponse response = await FcgiTestClient.GetAsync(socket, "/users/7").ConfigureAwait(false);
+            CgiResponse response = await RawFcgiClient.GetAsync(socket, "/users/7").ConfigureAwait(false);
             Assert.Equal(200, response.Status);
             Assert.Equal(SampleContract.Json, response.Header("Content-Type"));
             Assert.Equal("""{"id":7,"name":"user7"}""", response.BodyText);
-            response = await FcgiTestClient.GetAsync(socket, "/hello").ConfigureAwait(false);
+            response = await RawFcgiClient.GetAsync(socket, "/hello").ConfigureAwait(false);
             Assert.Equal("Hello, World!", response.BodyText);
 
             // SIGTERM stops it cleanly and it removes its socket, even in there.

@@ -167,7 +167,7 @@ public sealed class StaticExecutableTests(SampleFixture fixture)
 
     private static async Task<string> GetAsync(string socket, string uri)
     {
-        CgiResponse response = await FcgiTestClient.GetAsync(socket, uri).ConfigureAwait(false);
+        CgiResponse response = await RawFcgiClient.GetAsync(socket, uri).ConfigureAwait(false);
         Assert.True(response.Status == 200, $"GET {uri} answered {response.Status}: {response.BodyText}");
         return response.BodyText;
     }

@@ -65,7 +65,7 @@ public sealed class TemplateTests(SampleFixture fixture)
             await servers.VerifyAsync(async () =>
             {
                 (_, string socket) = await servers.StartAppAsync(AppCommand.Emulated("MyApp (arm64, qemu)", fixture.Program("qemu-aarch64"), arm64)).ConfigureAwait(false);
-                CgiResponse response = await FcgiTestClient.GetAsync(socket, "/add?a=40&b=2").ConfigureAwait(false);
+                CgiResponse response = await RawFcgiClient.GetAsync(socket, "/add?a=40&b=2").ConfigureAwait(false);
                 Assert.Equal(200, response.Status);
                 Assert.Equal("42", response.BodyText);
             }).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class FormTests
 
     private static CgiResponse Post(TestServer server, string path, byte[] body, string contentType)
     {
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.SendRequest(1, "POST", path, body, contentType);
         return client.ReadUntilEnd(1).Parse();
     }
@@ -122,8 +122,8 @@ public sealed class FormTests
     public async Task ACookieIsFoundByNameAsSent()
     {
         await using TestServer server = Start();
-        using FcgiTestClient client = server.Connect();
-        var parameters = FcgiTestClient.ParamsFor("GET", "/cookie");
+        using RawFcgiClient client = server.Connect();
+        var parameters = RawFcgiClient.ParamsFor("GET", "/cookie");
         parameters.Add(new("HTTP_COOKIE", "theme=dark; session=\"abc%20def\"; x=1"));
         client.BeginRequest(1);
         client.Params(1, parameters);

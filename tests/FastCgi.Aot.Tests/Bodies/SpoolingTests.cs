@@ -30,7 +30,7 @@ public sealed class SpoolingTests
     {
         string temp = TestServer.NewTempDirectory();
         await using TestServer server = Start(temp);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         byte[] body = Pattern(60 * 1024);
 
         client.SendRequest(1, "POST", "/body", body);
@@ -45,7 +45,7 @@ public sealed class SpoolingTests
     {
         string temp = TestServer.NewTempDirectory();
         await using TestServer server = Start(temp);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         byte[] body = Pattern(3 * 1024 * 1024 + 17);
 
         client.SendRequest(1, "POST", "/body", body);
@@ -63,7 +63,7 @@ public sealed class SpoolingTests
     {
         string temp = TestServer.NewTempDirectory();
         await using TestServer server = Start(temp);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         (System.Threading.ManualResetEventSlim entered, System.Threading.ManualResetEventSlim open) = BodyApplication.GateFor("spool-held");
 
         client.SendRequest(1, "POST", "/body/gate?spool-held", Pattern(1024 * 1024));
@@ -83,7 +83,7 @@ public sealed class SpoolingTests
     {
         string temp = TestServer.NewTempDirectory();
         await using TestServer server = Start(temp);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/body/span", Pattern(100 * 1024));
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -98,7 +98,7 @@ public sealed class SpoolingTests
     {
         string temp = TestServer.NewTempDirectory();
         await using TestServer server = Start(temp, o => o.MaxSpoolBytes = 256 * 1024);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/body", Pattern(1024 * 1024));
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -115,7 +115,7 @@ public sealed class SpoolingTests
     {
         string missing = Path.Combine(TestServer.NewTempDirectory(), "not-there");
         await using TestServer server = Start(missing);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/body", Pattern(200 * 1024));
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -131,7 +131,7 @@ public sealed class SpoolingTests
     {
         string temp = TestServer.NewTempDirectory();
         await using TestServer server = Start(temp);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         CgiResponse response = client.Get("/refuse").Parse();
 

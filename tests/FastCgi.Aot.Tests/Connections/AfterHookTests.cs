@@ -11,7 +11,7 @@ public sealed class AfterHookTests
     public async Task ACompletedRequestIsReportedOnceWithItsStatusEndpointAndSize()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/hello?key=hook1");
 
@@ -27,7 +27,7 @@ public sealed class AfterHookTests
     public async Task TheServersOwn413IsReportedWithTheRoutesOwnBodyLimit()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/limited?key=hook2", body: new byte[11]);
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -42,10 +42,10 @@ public sealed class AfterHookTests
     public async Task ARouteBodyLimitAlsoStopsABodyWithoutContentLength()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/limited?key=hook3"));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/limited?key=hook3"));
         client.Stdin(1, new byte[6], end: false);
         client.Stdin(1, new byte[6]);
 
@@ -56,7 +56,7 @@ public sealed class AfterHookTests
     public async Task ABodyWithinTheRouteLimitIsServed()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/limited?key=hook4", body: "0123456789"u8.ToArray());
 
@@ -67,7 +67,7 @@ public sealed class AfterHookTests
     public async Task AnAbortedRequestIsReportedAsAborted()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/async/gate?key=hook5");
         LifecycleApplication.Gate gate = LifecycleApplication.GateFor("hook5");
@@ -90,7 +90,7 @@ public sealed class AfterHookTests
     public async Task ARequestWhoseConnectionClosesIsReportedAsAborted()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
             client.SendRequest(1, "GET", "/async/gate?key=hook6");
             LifecycleApplication.Gate gate = LifecycleApplication.GateFor("hook6");

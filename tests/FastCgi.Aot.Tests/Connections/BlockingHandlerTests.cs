@@ -16,10 +16,10 @@ public sealed class BlockingHandlerTests
         // after forty other requests were answered. Were they on the I/O threads (one per core),
         // those forty could not be served and the gate would never open.
         await using TestServer server = TestServer.Start<LifecycleApplication>(o => o.BlockingThreads = 8);
-        var blocked = new List<FcgiTestClient>();
+        var blocked = new List<RawFcgiClient>();
         for (int i = 0; i < 4; i++)
         {
-            FcgiTestClient client = server.Connect();
+            RawFcgiClient client = server.Connect();
             client.SendRequest(1, "GET", "/blocking/gate?key=isolation");
             blocked.Add(client);
         }
@@ -31,7 +31,7 @@ public sealed class BlockingHandlerTests
         }
 
         Assert.Equal(4, gate.Entered);
-        using (FcgiTestClient other = server.Connect())
+        using (RawFcgiClient other = server.Connect())
         {
             for (int i = 0; i < 40; i++)
             {
@@ -40,7 +40,7 @@ public sealed class BlockingHandlerTests
         }
 
         gate.Open.Set();
-        foreach (FcgiTestClient client in blocked)
+        foreach (RawFcgiClient client in blocked)
         {
             CgiResponse response = client.ReadUntilEnd(1).Parse();
             Assert.Equal(200, response.Status);
@@ -59,7 +59,7 @@ public sealed class BlockingHandlerTests
             o.BlockingThreads = 1;
             o.BlockingQueueLength = 1;
         });
-        using FcgiTestClient running = server.Connect();
+        using RawFcgiClient running = server.Connect();
         running.SendRequest(1, "GET", "/blocking/gate?key=full");
         LifecycleApplication.Gate gate = LifecycleApplication.GateFor("full");
         for (int i = 0; i < 200 && gate.Entered < 1; i++)
@@ -67,7 +67,7 @@ public sealed class BlockingHandlerTests
             await Task.Delay(10);
         }
 
-        using FcgiTestClient queued = server.Connect();
+        using RawFcgiClient queued = server.Connect();
         queued.SendRequest(1, "GET", "/blocking/hello?key=full-queued");
         for (int i = 0; i < 500 && server.Instance.Statistics.BlockingQueued < 1; i++)
         {
@@ -75,7 +75,7 @@ public sealed class BlockingHandlerTests
         }
 
         Assert.Equal(1, server.Instance.Statistics.BlockingQueued);
-        using FcgiTestClient refused = server.Connect();
+        using RawFcgiClient refused = server.Connect();
         CgiResponse response = refused.Get("/blocking/hello?key=full-refused").Parse();
 
         Assert.Equal(503, response.Status);
@@ -95,7 +95,7 @@ public sealed class BlockingHandlerTests
             o.BlockingThreads = 1;
             o.RequestTimeout = TimeSpan.FromSeconds(1);
         });
-        using FcgiTestClient running = server.Connect();
+        using RawFcgiClient running = server.Connect();
         running.SendRequest(1, "GET", "/blocking/gate?key=queue-time");
         LifecycleApplication.Gate gate = LifecycleApplication.GateFor("queue-time");
         for (int i = 0; i < 200 && gate.Entered < 1; i++)
@@ -103,7 +103,7 @@ public sealed class BlockingHandlerTests
             await Task.Delay(10);
         }
 
-        using FcgiTestClient queued = server.Connect();
+        using RawFcgiClient queued = server.Connect();
         CgiResponse response = queued.Get("/blocking/gate?key=queue-time-2").Parse();
         Assert.Equal(504, response.Status);
 
@@ -120,7 +120,7 @@ public sealed class BlockingHandlerTests
         // 4 MiB written with synchronous Write against a 256 KiB response buffer: an I/O-thread
         // handler would be refused past the buffer; a worker waits for room instead.
         await using TestServer server = TestServer.Start<LifecycleApplication>(o => o.MaxResponseBufferBytes = 256 * 1024);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/blocking/write-sync?bytes=4194304&key=backpressure");
         CgiResponse response = result.Parse();
@@ -134,7 +134,7 @@ public sealed class BlockingHandlerTests
     public async Task TheWatchdogNamesAHandlerThatHoldsAnIoThreadOncePerRequest()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>(o => o.IoStallWarning = TimeSpan.FromMilliseconds(100));
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         Assert.Equal(200, client.Get("/inline/sleep?ms=600&key=stall").Parse().Status);
         Assert.Equal(200, client.Get("/blocking/sleep?ms=600&key=no-stall").Parse().Status);

@@ -12,7 +12,7 @@ public sealed class ResponseHeaderTests
     public async Task ContentTypeAndLocationKeepTheLastValueWhileSetCookieRepeats()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         CgiResponse response = client.Get("/headers/doubled").Parse();
 
@@ -27,7 +27,7 @@ public sealed class ResponseHeaderTests
     public async Task AStatusHeaderFromAHandlerIsAnError()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         CgiResponse response = client.Get("/headers/status").Parse();
 
@@ -39,7 +39,7 @@ public sealed class ResponseHeaderTests
     public async Task AContentLengthThatMatchesTheBodyIsSentOnce()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         CgiResponse response = client.Get("/headers/length-right").Parse();
 
@@ -52,7 +52,7 @@ public sealed class ResponseHeaderTests
     public async Task AContentLengthThatDoesNotMatchTheBodyFailsTheRequestBeforeAnythingIsSent()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         CgiResponse response = client.Get("/headers/length-wrong").Parse();
 
@@ -64,7 +64,7 @@ public sealed class ResponseHeaderTests
     public async Task AStreamedResponseShorterThanItsContentLengthIsCutOff()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/headers/length-streamed-short?key=short");
 
@@ -83,7 +83,7 @@ public sealed class ResponseHeaderTests
     public async Task EveryStatusGoesOutWithAReasonPhrase(int code, string phrase)
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get($"/status?code={code}");
         string head = System.Text.Encoding.ASCII.GetString(result.Stdout.ToArray());

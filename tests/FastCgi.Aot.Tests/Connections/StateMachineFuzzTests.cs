@@ -98,13 +98,13 @@ public sealed class StateMachineFuzzTests
         // Handlers sleeping past the timeout return a little after their request ended.
         await Task.Delay(1500);
         TimeoutRaceTests.AssertQuiet(server);
-        using FcgiTestClient fresh = server.Connect();
+        using RawFcgiClient fresh = server.Connect();
         Assert.Equal("hello last\n", fresh.Get("/hello?key=last").Parse().BodyText);
     }
 
     private static void RunBatch(TestServer server, Random random, int seed, ref int serial)
     {
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         int count = random.Next(1, 5);
         var kinds = new Dictionary<ushort, (Kind Kind, string Key)>();
         var wire = new MemoryStream();
@@ -113,7 +113,7 @@ public sealed class StateMachineFuzzTests
             Kind kind = (Kind)random.Next(Enum.GetValues<Kind>().Length);
             string key = string.Create(CultureInfo.InvariantCulture, $"f{seed}x{serial++}");
             kinds[id] = (kind, key);
-            wire.Write(FcgiTestClient.BeginRequestRecord(id));
+            wire.Write(RawFcgiClient.BeginRequestRecord(id));
             (string method, string uri) = kind switch
             {
                 Kind.Hello => ("GET", "/hello"),
@@ -128,18 +128,18 @@ public sealed class StateMachineFuzzTests
                 _ => ("POST", "/limited"),
             };
             uri += (uri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "key=" + key;
-            wire.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Params, id, FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor(method, uri))));
+            wire.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Params, id, RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor(method, uri))));
             if (kind == Kind.AbortDuringInput)
             {
-                wire.Write(FcgiTestClient.Record(FcgiRecordType.Stdin, id, "12345"u8));
-                wire.Write(FcgiTestClient.Record(FcgiRecordType.AbortRequest, id, default));
+                wire.Write(RawFcgiClient.Record(FcgiRecordType.Stdin, id, "12345"u8));
+                wire.Write(RawFcgiClient.Record(FcgiRecordType.AbortRequest, id, default));
                 continue;
             }
 
-            wire.Write(FcgiTestClient.Record(FcgiRecordType.Stdin, id, default));
+            wire.Write(RawFcgiClient.Record(FcgiRecordType.Stdin, id, default));
             if (kind == Kind.AbortWhileRunning)
             {
-                wire.Write(FcgiTestClient.Record(FcgiRecordType.AbortRequest, id, default));
+                wire.Write(RawFcgiClient.Record(FcgiRecordType.AbortRequest, id, default));
             }
         }
 

@@ -23,7 +23,7 @@ public sealed class TimeoutRaceTests
     public async Task AHandlerBlockingPastTheTimeoutGets504AndTheNextRequestOnTheConnectionIsAnsweredRight()
     {
         await using TestServer server = Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult first = client.Get("/inline/write-after-timeout?ms=2500&key=race1");
         CgiResponse timedOut = first.Parse();
@@ -47,14 +47,14 @@ public sealed class TimeoutRaceTests
     public async Task AfterTheRaceATimedOutRequestOnAFreshConnectionStillGetsItsOwn504()
     {
         await using TestServer server = Start();
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
             Assert.Equal(504, client.Get("/inline/write-after-timeout?ms=1500&key=race2").Parse().Status);
             client.Results.Clear();
             Assert.Equal(200, client.Get("/hello?key=race2b").Parse().Status);
         }
 
-        using FcgiTestClient fresh = server.Connect();
+        using RawFcgiClient fresh = server.Connect();
         TestRequestResult result = fresh.Get("/inline/write-after-timeout?ms=1500&key=race2c");
         CgiResponse response = result.Parse();
         Assert.Equal(504, response.Status);
@@ -68,7 +68,7 @@ public sealed class TimeoutRaceTests
     public async Task TheAfterHookSeesTheTimeoutOnceWith504()
     {
         await using TestServer server = Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Get("/inline/write-after-timeout?ms=1500&key=race3");
         client.Results.Clear();
         client.Get("/hello?key=race3"); // waits for the blocked handler to return

@@ -16,7 +16,7 @@ public sealed class TruncationTests
     public async Task AHandlerThatThrowsAfterItsResponseStartedIsCutOffWithoutEndRequest()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/inline/fail-after-start?bytes=200000&key=cut1");
 
@@ -28,7 +28,7 @@ public sealed class TruncationTests
         Assert.Equal(1, server.Instance.Statistics.HandlerErrors);
         FcgiRequestSummary summary = Assert.Single(await TimeoutRaceTests.WaitForCompletedAsync("cut1", 1));
         Assert.Equal(FcgiRequestOutcome.Truncated, summary.Outcome);
-        using (FcgiTestClient fresh = server.Connect())
+        using (RawFcgiClient fresh = server.Connect())
         {
             Assert.Equal("hello cut1b\n", fresh.Get("/hello?key=cut1b").Parse().BodyText);
         }
@@ -40,7 +40,7 @@ public sealed class TruncationTests
     public async Task ABlockingHandlerThatThrowsAfterItsResponseStartedIsCutOffToo()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/blocking/fail-after-start?bytes=100000&key=cut2");
 
@@ -53,7 +53,7 @@ public sealed class TruncationTests
     public async Task AFailureBeforeAnyOutputIsStillA500WithEndRequest()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/inline/fail?key=cut3");
 
@@ -67,7 +67,7 @@ public sealed class TruncationTests
     public async Task ATimeoutAfterTheResponseStartedCutsItOff()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>(o => o.RequestTimeout = TimeSpan.FromMilliseconds(500));
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/inline/stream-then-wait?key=cut4");
 
@@ -85,7 +85,7 @@ public sealed class TruncationTests
     public async Task OnAMultiplexedConnectionAFailureMidResponseDrainsTheOthersThenCloses()
     {
         await using TestServer server = TestServer.Start<LifecycleApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/async/gate?key=drain");
         LifecycleApplication.Gate gate = LifecycleApplication.GateFor("drain");

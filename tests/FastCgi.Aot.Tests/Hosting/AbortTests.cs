@@ -13,7 +13,7 @@ public sealed class AbortTests
     public async Task AbortRequestTripsTheHandlersToken()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         TestApplication.Probe probe = TestApplication.ProbeFor("abort-token");
 
         client.SendRequest(1, "GET", "/wait?key=abort-token");
@@ -27,7 +27,7 @@ public sealed class AbortTests
     public async Task AbortedRequestGetsExactlyOneEndRequestAndNoLaterOutput()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         TestApplication.Probe probe = TestApplication.ProbeFor("abort-once");
 
         client.SendRequest(1, "GET", "/wait?key=abort-once");
@@ -50,10 +50,10 @@ public sealed class AbortTests
     public async Task AbortBeforeTheHandlerStartsEndsTheRequestAtOnce()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10), end: false);
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10), end: false);
         client.Abort(1);
         TestRequestResult result = client.ReadUntilEnd(1);
 
@@ -68,7 +68,7 @@ public sealed class AbortTests
     public async Task AbortOfACompletedRequestIsIgnored()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.Get("/hello", id: 1);
         client.Abort(1);
@@ -83,7 +83,7 @@ public sealed class AbortTests
         await using TestServer server = TestServer.Start();
         TestApplication.Probe a = TestApplication.ProbeFor("close-a");
         TestApplication.Probe b = TestApplication.ProbeFor("close-b");
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
             client.SendRequest(1, "GET", "/wait?key=close-a");
             client.SendRequest(2, "GET", "/wait?key=close-b");
@@ -102,7 +102,7 @@ public sealed class AbortTests
         for (int i = 0; i < 5; i++)
         {
             string key = $"leak-{i}";
-            using FcgiTestClient client = server.Connect();
+            using RawFcgiClient client = server.Connect();
             client.SendRequest(1, "GET", $"/wait?key={key}");
             await TestApplication.ProbeFor(key).Started.Task.WaitAsync(s_wait);
             client.Abort(1);
@@ -118,7 +118,7 @@ public sealed class AbortTests
     public async Task PeerThatClosesWhileALargeResponseStreamsLeavesTheServerServing()
     {
         await using TestServer server = TestServer.Start();
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
             client.SendRequest(1, "GET", "/big?bytes=20000000");
             Assert.NotNull(client.ReadRecord());

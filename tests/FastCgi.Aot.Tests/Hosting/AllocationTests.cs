@@ -26,7 +26,7 @@ public sealed class AllocationTests(ITestOutputHelper output)
     private const double MaxBytesPerRequest = 1;
 
     /// <summary>Sends one keep-alive request and reads to its END_REQUEST without allocating; returns the STDOUT bytes seen.</summary>
-    private static int RoundTrip(FcgiTestClient client, byte[] request, byte[] buffer)
+    private static int RoundTrip(RawFcgiClient client, byte[] request, byte[] buffer)
     {
         client.SendRaw(request);
         var reader = new FcgiRecordReader();
@@ -88,7 +88,7 @@ public sealed class AllocationTests(ITestOutputHelper output)
     }
 
     /// <summary>Asks the server for the thread that serves this connection and what that thread has allocated so far.</summary>
-    private static (int Thread, long Bytes) ThreadAllocated(FcgiTestClient client)
+    private static (int Thread, long Bytes) ThreadAllocated(RawFcgiClient client)
     {
         client.Results.Clear();
         string[] fields = client.Get("/thread-allocated").Parse().BodyText.Split(' ');
@@ -99,9 +99,9 @@ public sealed class AllocationTests(ITestOutputHelper output)
     private static byte[] EncodeRequest(string uri)
     {
         var stream = new MemoryStream();
-        stream.Write(FcgiTestClient.BeginRequestRecord(1));
-        stream.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Params, 1, FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor("GET", uri))));
-        stream.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Stdin, 1, default));
+        stream.Write(RawFcgiClient.BeginRequestRecord(1));
+        stream.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Params, 1, RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor("GET", uri))));
+        stream.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Stdin, 1, default));
         return stream.ToArray();
     }
 
@@ -123,21 +123,21 @@ public sealed class AllocationTests(ITestOutputHelper output)
         {
             // The answers are right before anything is counted (a test client collects a
             // request id's output across requests, so one client per check).
-            using (FcgiTestClient check = FcgiTestClient.Connect(options.UnixSocketPath))
+            using (RawFcgiClient check = RawFcgiClient.Connect(options.UnixSocketPath))
             {
                 CgiResponse hello = check.Get("/hello").Parse();
                 Assert.Equal(200, hello.Status);
                 Assert.Equal("Hello, World!", hello.BodyText);
             }
 
-            using (FcgiTestClient check = FcgiTestClient.Connect(options.UnixSocketPath))
+            using (RawFcgiClient check = RawFcgiClient.Connect(options.UnixSocketPath))
             {
                 CgiResponse add = check.Get("/add?a=1&b=2").Parse();
                 Assert.Equal(200, add.Status);
                 Assert.Equal("3", add.BodyText);
             }
 
-            using FcgiTestClient client = FcgiTestClient.Connect(options.UnixSocketPath);
+            using RawFcgiClient client = RawFcgiClient.Connect(options.UnixSocketPath);
 
             byte[] helloRequest = EncodeRequest("/hello");
             byte[] addRequest = EncodeRequest("/add?a=1&b=2");

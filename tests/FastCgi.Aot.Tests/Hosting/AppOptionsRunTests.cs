@@ -53,7 +53,7 @@ public sealed class AppOptionsRunTests
             await WaitForAsync(() => log.ToString().Contains("listening on unix:", StringComparison.Ordinal) || run.IsCompleted);
             Assert.False(run.IsCompleted, log.ToString());
 
-            using (FcgiTestClient client = FcgiTestClient.Connect(socket))
+            using (RawFcgiClient client = RawFcgiClient.Connect(socket))
             {
                 CgiResponse response = client.Get("/anything").Parse();
                 Assert.Equal(200, response.Status);
@@ -113,7 +113,7 @@ public sealed class AppOptionsRunTests
 
         await using (FcgiServerInstance server = FcgiServer.Start<OptionsApplication>(commandLine.ServerOptions))
         {
-            using FcgiTestClient client = FcgiTestClient.Connect(commandLine.ServerOptions.UnixSocketPath!);
+            using RawFcgiClient client = RawFcgiClient.Connect(commandLine.ServerOptions.UnixSocketPath!);
             Assert.Equal("from the environment", client.Get("/").Parse().BodyText);
         }
 
@@ -124,7 +124,7 @@ public sealed class AppOptionsRunTests
     public void CgiModeReadsTheApplicationsOptionsFromTheCgiServersEnvironment()
     {
         // Apache's SetEnv reaches a CGI program as an environment variable beside the request's.
-        List<KeyValuePair<string, string>> request = FcgiTestClient.ParamsFor("GET", "/notes.cgi?--greeting+from+the+query");
+        List<KeyValuePair<string, string>> request = RawFcgiClient.ParamsFor("GET", "/notes.cgi?--greeting+from+the+query");
         var environment = new Dictionary<string, string>(request) { ["TEST_APP_GREETING"] = "set by the web server" };
         FcgiCommandLine commandLine = Parse(["--greeting", "from", "the", "query"], environment);
         Assert.False(commandLine.ShouldExit);

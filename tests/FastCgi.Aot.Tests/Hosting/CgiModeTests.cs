@@ -21,7 +21,7 @@ public sealed class CgiModeTests
     }
 
     private static List<KeyValuePair<string, string>> Cgi(string method, string uri, string? contentType = null, long? contentLength = null) =>
-        FcgiTestClient.ParamsFor(method, uri, contentType, contentLength);
+        RawFcgiClient.ParamsFor(method, uri, contentType, contentLength);
 
     [Fact]
     public void OneRequestIsServedFromTheEnvironmentAndStdin()

@@ -12,7 +12,7 @@ public sealed class ErrorTests
     public async Task HandlerExceptionGives500WithTheMessageOnStderr(string path, string message)
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get(path);
 

@@ -32,7 +32,7 @@ public sealed class IoEngineTests
             int client = c;
             clients[c] = Task.Factory.StartNew(() =>
             {
-                using FcgiTestClient connection = server.Connect();
+                using RawFcgiClient connection = server.Connect();
                 for (int i = 0; i < Requests; i++)
                 {
                     // Each answer carries its own request's body, so a crossed wire shows.
@@ -59,7 +59,7 @@ public sealed class IoEngineTests
         await using TestServer server = TestServer.Start(o => { o.IoEngine = engine; o.Verbose = false; });
         for (int i = 0; i < 30; i++)
         {
-            using FcgiTestClient client = server.Connect();
+            using RawFcgiClient client = server.Connect();
             client.SendRequest(1, "POST", "/echo", new byte[i * 1000], "text/plain", keepConnection: false);
             client.Socket.Shutdown(SocketShutdown.Send);
             CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -76,7 +76,7 @@ public sealed class IoEngineTests
         await using TestServer server = TestServer.Start(o => { o.IoEngine = FcgiIoEngine.Epoll; o.Verbose = false; });
         for (int i = 0; i < 20; i++)
         {
-            using FcgiTestClient client = server.Connect();
+            using RawFcgiClient client = server.Connect();
             client.SendRequest(1, "GET", "/thread", keepConnection: false);
             Assert.StartsWith("fastcgi epoll ", client.ReadUntilEnd(1).Parse().BodyText, StringComparison.Ordinal);
         }
@@ -87,7 +87,7 @@ public sealed class IoEngineTests
     public async Task AResponseToAPeerThatReadsLateArrivesWholeAndTheConnectionGoesOn(FcgiIoEngine engine)
     {
         await using TestServer server = TestServer.Start(o => { o.IoEngine = engine; o.Verbose = false; });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         foreach (string path in new[] { "/big?bytes=6000000", "/big-sync?bytes=3000000" })
         {
             client.SendRequest(1, "GET", path);
@@ -118,7 +118,7 @@ public sealed class IoEngineTests
         await using TestServer server = TestServer.Start(o => { o.IoEngine = engine; o.Verbose = false; });
         for (int i = 0; i < 5; i++)
         {
-            using (FcgiTestClient client = server.Connect())
+            using (RawFcgiClient client = server.Connect())
             {
                 client.SendRequest(1, "GET", "/big?bytes=50000000");
                 await Task.Delay(150);
@@ -147,7 +147,7 @@ public sealed class IoEngineTests
             o.IoEngine = engine;
             o.IdleTimeout = TimeSpan.FromMilliseconds(300);
         });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         Assert.Equal(200, client.Get("/hello").Parse().Status);
         Assert.True(client.ServerClosed());
         server.AssertServesFreshConnection();

@@ -15,7 +15,7 @@ public sealed class LifecycleTests
     public async Task StopLetsAnInFlightRequestFinishThenClosesAndRemovesTheSocketFile()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.SendRequest(1, "GET", "/slow?ms=300&key=stop-inflight");
         await TestApplication.ProbeFor("stop-inflight").Started.Task.WaitAsync(s_wait);
 
@@ -33,7 +33,7 @@ public sealed class LifecycleTests
     public async Task StopClosesIdleConnectionsAtOnce()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Get("/hello");
 
         await server.Instance.StopAsync().WaitAsync(s_wait);
@@ -49,14 +49,14 @@ public sealed class LifecycleTests
 
         await server.Instance.StopAsync().WaitAsync(s_wait);
 
-        Assert.ThrowsAny<SocketException>(() => FcgiTestClient.Connect(path).Dispose());
+        Assert.ThrowsAny<SocketException>(() => RawFcgiClient.Connect(path).Dispose());
     }
 
     [Fact]
     public async Task NewRequestOnABusyConnectionDuringStopIsServedThenTheConnectionCloses()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.SendRequest(1, "GET", "/slow?ms=400&key=stop-busy");
         await TestApplication.ProbeFor("stop-busy").Started.Task.WaitAsync(s_wait);
 
@@ -77,7 +77,7 @@ public sealed class LifecycleTests
     public async Task StopCancelsRequestsStillRunningAtTheShutdownDeadline()
     {
         await using TestServer server = TestServer.Start(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         TestApplication.Probe probe = TestApplication.ProbeFor("stop-deadline");
         client.SendRequest(1, "GET", "/wait?key=stop-deadline");
         await probe.Started.Task.WaitAsync(s_wait);

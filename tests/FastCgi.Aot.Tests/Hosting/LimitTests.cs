@@ -13,10 +13,10 @@ public sealed class LimitTests
     public async Task ParamsPastTheLimitGet431()
     {
         await using TestServer server = TestServer.Start(o => o.MaxParamsBytes = 1024);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, [.. FcgiTestClient.ParamsFor("GET", "/hello"), new("HTTP_COOKIE", new string('c', 2000))]);
+        client.Params(1, [.. RawFcgiClient.ParamsFor("GET", "/hello"), new("HTTP_COOKIE", new string('c', 2000))]);
         client.Stdin(1, default);
         CgiResponse response = client.ReadUntilEnd(1).Parse();
 
@@ -29,7 +29,7 @@ public sealed class LimitTests
     public async Task BodyPastTheLimitGets413()
     {
         await using TestServer server = TestServer.Start(o => o.MaxBodyBytes = 1000);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/echo", new byte[5000], "application/octet-stream");
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -42,10 +42,10 @@ public sealed class LimitTests
     public async Task BodyPastTheLimitWithoutContentLengthGets413()
     {
         await using TestServer server = TestServer.Start(o => o.MaxBodyBytes = 1000);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "application/octet-stream"));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "application/octet-stream"));
         client.Stdin(1, new byte[600], end: false);
         client.Stdin(1, new byte[600]);
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -59,7 +59,7 @@ public sealed class LimitTests
     public async Task BodyAtTheLimitIsAccepted()
     {
         await using TestServer server = TestServer.Start(o => o.MaxBodyBytes = 1000);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "POST", "/echo", new byte[1000], "application/octet-stream");
 
@@ -70,9 +70,9 @@ public sealed class LimitTests
     public async Task ConnectionPastMaxConnectionsGetsOverloaded()
     {
         await using TestServer server = TestServer.Start(o => o.MaxConnections = 1);
-        using FcgiTestClient first = server.Connect();
+        using RawFcgiClient first = server.Connect();
         first.Get("/hello");
-        using FcgiTestClient second = server.Connect();
+        using RawFcgiClient second = server.Connect();
 
         TestRequestResult result = second.Get("/hello");
 
@@ -84,10 +84,10 @@ public sealed class LimitTests
     public async Task RequestPastMaxRequestsGetsOverloaded()
     {
         await using TestServer server = TestServer.Start(o => o.MaxRequests = 1);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.SendRequest(1, "GET", "/wait?key=max-requests");
         await TestApplication.ProbeFor("max-requests").Started.Task.WaitAsync(s_wait);
-        using FcgiTestClient other = server.Connect();
+        using RawFcgiClient other = server.Connect();
 
         Assert.Equal(FcgiProtocolStatus.Overloaded, other.Get("/hello").ProtocolStatus);
 

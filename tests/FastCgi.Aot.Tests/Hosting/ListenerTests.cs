@@ -142,7 +142,7 @@ public sealed class ListenerTests
         var options = new FcgiServerOptions { ListenSocket = adopted, Log = TextWriter.Null };
 
         await using FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
-        using FcgiTestClient client = FcgiTestClient.Connect(path);
+        using RawFcgiClient client = RawFcgiClient.Connect(path);
 
         Assert.Equal("Hello, world!\n", client.Get("/hello").Parse().BodyText);
     }
@@ -155,7 +155,7 @@ public sealed class ListenerTests
         await using FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Connect(instance.LocalEndPoint!);
-        using var client = new FcgiTestClient(socket);
+        using var client = new RawFcgiClient(socket);
 
         Assert.Equal("Hello, world!\n", client.Get("/hello").Parse().BodyText);
     }
@@ -175,7 +175,7 @@ public sealed class ListenerTests
         await using FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
         var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
         socket.Connect(new IPEndPoint(IPAddress.Parse(connectTo), ((IPEndPoint)instance.LocalEndPoint!).Port));
-        using var client = new FcgiTestClient(socket);
+        using var client = new RawFcgiClient(socket);
 
         Assert.Equal("Hello, world!\n", client.Get("/hello").Parse().BodyText);
     }
@@ -188,7 +188,7 @@ public sealed class ListenerTests
         await using FcgiServerInstance instance = FcgiServer.Start<TestApplication>(options);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Connect(instance.LocalEndPoint!);
-        using var client = new FcgiTestClient(socket);
+        using var client = new RawFcgiClient(socket);
 
         client.SendRequest(1, "GET", "/hello");
 

@@ -11,12 +11,12 @@ public sealed class MultiplexingTests
     public async Task InterleavedRequestsAreEachAnsweredUnderTheirOwnId()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
         client.BeginRequest(2);
-        client.Params(2, FcgiTestClient.ParamsFor("POST", "/echo", "text/two", 3), end: false);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/one", 3));
+        client.Params(2, RawFcgiClient.ParamsFor("POST", "/echo", "text/two", 3), end: false);
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/one", 3));
         client.Params(2, [], end: true);
         client.Stdin(1, "one"u8, end: false);
         client.Stdin(2, "two"u8);
@@ -34,7 +34,7 @@ public sealed class MultiplexingTests
     public async Task SlowRequestDoesNotBlockAFastOneOnTheSameConnection()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/wait?key=mpx-slow");
         await TestApplication.ProbeFor("mpx-slow").Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -52,7 +52,7 @@ public sealed class MultiplexingTests
     public async Task ManyConcurrentLargeResponsesNeverInterleaveWithinARecord()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         const int Size = 300_000;
 
         for (ushort id = 1; id <= 8; id++)
@@ -73,7 +73,7 @@ public sealed class MultiplexingTests
     public async Task RequestPastThePerConnectionLimitGetsOverloaded()
     {
         await using TestServer server = TestServer.Start(o => o.MaxRequestsPerConnection = 2);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/wait?key=limit-a");
         client.SendRequest(2, "GET", "/wait?key=limit-b");
@@ -93,7 +93,7 @@ public sealed class MultiplexingTests
     public async Task SecondRequestOnANonMultiplexingConnectionGetsCantMpxConn()
     {
         await using TestServer server = TestServer.Start(o => o.MaxRequestsPerConnection = 1);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "GET", "/wait?key=cantmpx");
         client.SendRequest(2, "GET", "/hello");

@@ -32,7 +32,7 @@ public sealed class ProtocolTests
             o.MaxRequests = 70;
             o.MaxRequestsPerConnection = 50;
         });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.GetValues("FCGI_MAX_CONNS", "FCGI_UNKNOWN_NAME", "FCGI_MAX_REQS", "FCGI_MPXS_CONNS");
         TestRecord record = client.ReadManagementRecord();
@@ -55,7 +55,7 @@ public sealed class ProtocolTests
             o.MaxRequests = 4096;
             o.MaxRequestsPerConnection = 16;
         });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.GetValues("FCGI_MAX_REQS");
         Dictionary<string, string> values = DecodePairs(client.ReadManagementRecord().Content);
@@ -71,7 +71,7 @@ public sealed class ProtocolTests
             o.MaxRequests = 3;
             o.MaxRequestsPerConnection = 16;
         });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.GetValues("FCGI_MAX_REQS");
         Dictionary<string, string> values = DecodePairs(client.ReadManagementRecord().Content);
@@ -83,7 +83,7 @@ public sealed class ProtocolTests
     public async Task GetValuesReportsNoMultiplexingWhenOneRequestPerConnection()
     {
         await using TestServer server = TestServer.Start(o => o.MaxRequestsPerConnection = 1);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.GetValues("FCGI_MPXS_CONNS");
         Dictionary<string, string> values = DecodePairs(client.ReadManagementRecord().Content);
@@ -95,7 +95,7 @@ public sealed class ProtocolTests
     public async Task GetValuesWithOnlyUnknownNamesGetsAnEmptyResult()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.GetValues("NOPE");
         TestRecord record = client.ReadManagementRecord();
@@ -109,9 +109,9 @@ public sealed class ProtocolTests
     public async Task UnknownManagementTypeGetsUnknownType()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
-        client.SendRaw(FcgiTestClient.Record((FcgiRecordType)42, 0, "xyz"u8));
+        client.SendRaw(RawFcgiClient.Record((FcgiRecordType)42, 0, "xyz"u8));
         TestRecord record = client.ReadManagementRecord();
 
         Assert.Equal(FcgiRecordType.UnknownType, record.Type);
@@ -124,7 +124,7 @@ public sealed class ProtocolTests
     public async Task UnknownRoleGetsEndRequestWithUnknownRole()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(3, (FcgiRole)9);
         TestRequestResult result = client.ReadUntilEnd(3);
@@ -132,7 +132,7 @@ public sealed class ProtocolTests
         Assert.Equal(FcgiProtocolStatus.UnknownRole, result.ProtocolStatus);
         Assert.Equal(0, result.Stdout.Length);
         // The rest of the rejected request is ignored and the connection serves the next one.
-        client.Params(3, FcgiTestClient.ParamsFor("GET", "/hello"));
+        client.Params(3, RawFcgiClient.ParamsFor("GET", "/hello"));
         client.Stdin(3, default);
         Assert.Equal("Hello, world!\n", client.Get("/hello", id: 4).Parse().BodyText);
     }
@@ -141,7 +141,7 @@ public sealed class ProtocolTests
     public async Task RoleTheApplicationDoesNotAcceptGetsEndRequestWithUnknownRole()
     {
         await using TestServer server = TestServer.Start<ResponderOnlyApplication>();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1, FcgiRole.Authorizer);
         TestRequestResult result = client.ReadUntilEnd(1);
@@ -155,7 +155,7 @@ public sealed class ProtocolTests
     public async Task BeginRequestForAnActiveIdClosesTheConnection()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
         client.BeginRequest(1);
@@ -168,7 +168,7 @@ public sealed class ProtocolTests
     public async Task IdCanBeReusedAfterItsEndRequest()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         for (int i = 0; i < 5; i++)
         {
@@ -181,8 +181,8 @@ public sealed class ProtocolTests
     public async Task RecordWithUnsupportedVersionClosesTheConnection()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
-        byte[] record = FcgiTestClient.BeginRequestRecord(1);
+        using RawFcgiClient client = server.Connect();
+        byte[] record = RawFcgiClient.BeginRequestRecord(1);
         record[0] = 2;
 
         client.SendRaw(record);
@@ -196,9 +196,9 @@ public sealed class ProtocolTests
     public async Task BeginRequestWithShortBodyClosesTheConnection()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.BeginRequest, 1, [0, 1, 1]));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.BeginRequest, 1, [0, 1, 1]));
 
         Assert.True(client.ServerClosed());
         server.AssertServesFreshConnection();
@@ -208,12 +208,12 @@ public sealed class ProtocolTests
     public async Task MalformedParamsCloseTheConnection()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
         // A name length of 100 with only 3 bytes behind it: the stream ends mid-pair.
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.Params, 1, [100, 1, (byte)'a', (byte)'b', (byte)'c']));
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.Params, 1, default));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.Params, 1, [100, 1, (byte)'a', (byte)'b', (byte)'c']));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.Params, 1, default));
 
         Assert.True(client.ServerClosed());
         Assert.False(client.Result(1).Ended);
@@ -224,12 +224,12 @@ public sealed class ProtocolTests
     public async Task ParamsLengthPastTheEndOfTheStreamClosesTheConnection()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
         // A 4-byte name length of 0x7FFFFFFF: far past anything sent.
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.Params, 1, [0xFF, 0xFF, 0xFF, 0xFF, 1, (byte)'x']));
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.Params, 1, default));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.Params, 1, [0xFF, 0xFF, 0xFF, 0xFF, 1, (byte)'x']));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.Params, 1, default));
 
         Assert.True(client.ServerClosed());
         server.AssertServesFreshConnection();
@@ -239,10 +239,10 @@ public sealed class ProtocolTests
     public async Task TruncatedRecordThenCloseLeavesTheServerServing()
     {
         await using TestServer server = TestServer.Start();
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
             client.BeginRequest(1);
-            byte[] record = FcgiTestClient.Record(FcgiRecordType.Params, 1, FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor("GET", "/hello")));
+            byte[] record = RawFcgiClient.Record(FcgiRecordType.Params, 1, RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor("GET", "/hello")));
             client.SendRaw(record.AsSpan(0, 13));
         }
 
@@ -253,9 +253,9 @@ public sealed class ProtocolTests
     public async Task TruncatedHeaderThenCloseLeavesTheServerServing()
     {
         await using TestServer server = TestServer.Start();
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
-            client.SendRaw(FcgiTestClient.BeginRequestRecord(1).AsSpan(0, 5));
+            client.SendRaw(RawFcgiClient.BeginRequestRecord(1).AsSpan(0, 5));
         }
 
         server.AssertServesFreshConnection();
@@ -265,13 +265,13 @@ public sealed class ProtocolTests
     public async Task RecordsForUnknownIdsAreIgnored()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
-        client.Params(9, FcgiTestClient.ParamsFor("GET", "/hello"));
+        client.Params(9, RawFcgiClient.ParamsFor("GET", "/hello"));
         client.Stdin(9, "ignored"u8);
         client.Data(9, "ignored"u8);
         client.Abort(9);
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.Stdout, 9, "odd"u8));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.Stdout, 9, "odd"u8));
 
         Assert.Equal("Hello, world!\n", client.Get("/hello", id: 1).Parse().BodyText);
         Assert.False(client.Results.ContainsKey(9));
@@ -281,8 +281,8 @@ public sealed class ProtocolTests
     public async Task PaddingOnIncomingRecordsIsSkipped()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
-        byte[] pairs = FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor("GET", "/hello"));
+        using RawFcgiClient client = server.Connect();
+        byte[] pairs = RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor("GET", "/hello"));
         // A PARAMS record padded with 255 bytes of garbage, against the 8-byte recommendation.
         byte[] record = new byte[8 + pairs.Length + 255];
         new FcgiRecordHeader(FcgiRecordType.Params, 1, (ushort)pairs.Length, 255).Write(record);
@@ -301,11 +301,11 @@ public sealed class ProtocolTests
     public async Task StdinBeforeParamsEndIsIgnored()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
         client.Stdin(1, "early"u8, end: false);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 4));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 4));
         client.Stdin(1, "body"u8);
 
         Assert.Equal("body", client.ReadUntilEnd(1).Parse().BodyText);
@@ -315,10 +315,10 @@ public sealed class ProtocolTests
     public async Task PeerThatClosesMidRequestLeavesTheServerServing()
     {
         await using TestServer server = TestServer.Start();
-        using (FcgiTestClient client = server.Connect())
+        using (RawFcgiClient client = server.Connect())
         {
             client.BeginRequest(1);
-            client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 100));
+            client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 100));
             client.Stdin(1, "partial"u8, end: false);
         }
 
@@ -329,7 +329,7 @@ public sealed class ProtocolTests
     public async Task KeepConnClearedClosesTheConnectionAfterEndRequest()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/hello", keepConnection: false);
 
@@ -341,7 +341,7 @@ public sealed class ProtocolTests
     public async Task KeepConnClearedOnAnAsyncHandlerClosesTheConnectionAfterEndRequest()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/slow?ms=20", keepConnection: false);
 
@@ -353,7 +353,7 @@ public sealed class ProtocolTests
     public async Task KeepConnSetLeavesTheConnectionOpenForMoreRequests()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.Get("/hello", id: 1);
         Assert.True(client.StaysOpenAndSilent(TimeSpan.FromMilliseconds(100)));
@@ -366,7 +366,7 @@ public sealed class ProtocolTests
     public async Task IdReusedTheMomentEndRequestArrivesStartsANewRequest()
     {
         await using TestServer server = TestServer.Start(o => o.MaxRequests = 1);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         // nginx's pattern: always id 1, the next BEGIN_REQUEST right after END_REQUEST. The id and
         // the process-wide slot must be free by the time END_REQUEST is on the wire.

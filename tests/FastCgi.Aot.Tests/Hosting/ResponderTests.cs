@@ -12,7 +12,7 @@ public sealed class ResponderTests
     public async Task HelloIsAnsweredWithStatusContentLengthAndEndRequest()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/hello");
 
@@ -31,7 +31,7 @@ public sealed class ResponderTests
     public async Task EchoReturnsTheBodyWithTheRequestContentType()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         byte[] body = Encoding.UTF8.GetBytes("{\"name\":\"fastcgi\"}");
 
         client.SendRequest(1, "POST", "/echo", body, "application/json");
@@ -46,13 +46,13 @@ public sealed class ResponderTests
     public async Task BodySplitAcrossManyStdinRecordsIsConcatenated()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         byte[] body = new byte[200_000];
         new Random(7).NextBytes(body);
 
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "application/octet-stream", body.Length));
-        client.SendRaw(FcgiTestClient.StreamRecords(FcgiRecordType.Stdin, 1, body, chunk: 1000));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "application/octet-stream", body.Length));
+        client.SendRaw(RawFcgiClient.StreamRecords(FcgiRecordType.Stdin, 1, body, chunk: 1000));
         CgiResponse response = client.ReadUntilEnd(1).Parse();
 
         Assert.Equal(body, response.Body);
@@ -62,14 +62,14 @@ public sealed class ResponderTests
     public async Task NameValuePairSplitAcrossParamsRecordsIsDecoded()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
-        byte[] pairs = FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor("GET", "/params"));
-        byte[] longValue = FcgiTestClient.EncodePair("X_LONG"u8, Encoding.ASCII.GetBytes(new string('v', 300)));
+        using RawFcgiClient client = server.Connect();
+        byte[] pairs = RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor("GET", "/params"));
+        byte[] longValue = RawFcgiClient.EncodePair("X_LONG"u8, Encoding.ASCII.GetBytes(new string('v', 300)));
         byte[] all = [.. pairs, .. longValue];
 
         client.BeginRequest(1);
         // Three-byte records: every length prefix and many names straddle records.
-        client.SendRaw(FcgiTestClient.StreamRecords(FcgiRecordType.Params, 1, all, chunk: 3));
+        client.SendRaw(RawFcgiClient.StreamRecords(FcgiRecordType.Params, 1, all, chunk: 3));
         client.Stdin(1, default);
         CgiResponse response = client.ReadUntilEnd(1).Parse();
 
@@ -81,11 +81,11 @@ public sealed class ResponderTests
     public async Task RequestWrittenOneByteAtATimeIsAnswered()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         var stream = new System.IO.MemoryStream();
-        stream.Write(FcgiTestClient.BeginRequestRecord(1));
-        stream.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Params, 1, FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 3))));
-        stream.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Stdin, 1, "abc"u8));
+        stream.Write(RawFcgiClient.BeginRequestRecord(1));
+        stream.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Params, 1, RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 3))));
+        stream.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Stdin, 1, "abc"u8));
 
         foreach (byte b in stream.ToArray())
         {
@@ -100,10 +100,10 @@ public sealed class ResponderTests
     public async Task ParamsReachTheHandler()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, [.. FcgiTestClient.ParamsFor("GET", "/params?a=1"), new("HTTP_X_TEST", "yes"), new("EMPTY", "")]);
+        client.Params(1, [.. RawFcgiClient.ParamsFor("GET", "/params?a=1"), new("HTTP_X_TEST", "yes"), new("EMPTY", "")]);
         client.Stdin(1, default);
         string body = client.ReadUntilEnd(1).Parse().BodyText;
 
@@ -116,7 +116,7 @@ public sealed class ResponderTests
     public async Task UnknownPathGets404()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         Assert.Equal(404, client.Get("/nowhere").Parse().Status);
     }
@@ -125,7 +125,7 @@ public sealed class ResponderTests
     public async Task HeadRequestGetsHeadersWithoutBody()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.SendRequest(1, "HEAD", "/hello");
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -139,7 +139,7 @@ public sealed class ResponderTests
     public async Task SmallResponseArrivesAsOneStdoutRecordWithContentLength()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/hello");
 
@@ -151,7 +151,7 @@ public sealed class ResponderTests
     public async Task LargeResponseStreamsInRecordsOfAtMost65535Bytes()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         const int Size = 1_000_000;
 
         TestRequestResult result = client.Get($"/big?bytes={Size}");
@@ -176,7 +176,7 @@ public sealed class ResponderTests
     public async Task LargeResponseToASlowReaderArrivesWhole()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Socket.ReceiveBufferSize = 4096;
         const int Size = 3_000_000;
 
@@ -193,7 +193,7 @@ public sealed class ResponderTests
     public async Task LargeSynchronouslyWrittenResponseToASlowReaderArrivesWhole()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Socket.ReceiveBufferSize = 4096;
         const int Size = 3_000_000;
 

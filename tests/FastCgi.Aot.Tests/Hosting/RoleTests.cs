@@ -8,7 +8,7 @@ namespace FastCgi.Aot.Tests.Hosting;
 [Collection(HostingCollection.Name)]
 public sealed class RoleTests
 {
-    private static void SendAuthorizer(FcgiTestClient client, ushort id, string? authorization)
+    private static void SendAuthorizer(RawFcgiClient client, ushort id, string? authorization)
     {
         client.BeginRequest(id, FcgiRole.Authorizer);
         var pairs = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, string>>
@@ -30,7 +30,7 @@ public sealed class RoleTests
     public async Task AuthorizerThatAllowsAnswers200WithVariableHeaders()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         SendAuthorizer(client, 1, "letmein");
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -45,7 +45,7 @@ public sealed class RoleTests
     public async Task AuthorizerThatDeniesAnswersItsStatusAndBody()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         SendAuthorizer(client, 1, "wrong");
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -60,13 +60,13 @@ public sealed class RoleTests
     public async Task FilterGetsStdinThenDataWithItsLengthAndLastModified()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         byte[] data = Encoding.UTF8.GetBytes("filtered file contents");
 
         client.BeginRequest(1, FcgiRole.Filter);
         client.Params(1,
         [
-            .. FcgiTestClient.ParamsFor("GET", "/file.txt"),
+            .. RawFcgiClient.ParamsFor("GET", "/file.txt"),
             new("FCGI_DATA_LENGTH", data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("FCGI_DATA_LAST_MOD", "1700000000"),
         ]);
@@ -86,10 +86,10 @@ public sealed class RoleTests
     public async Task FilterDoesNotStartBeforeDataEnds()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1, FcgiRole.Filter);
-        client.Params(1, [.. FcgiTestClient.ParamsFor("GET", "/f"), new("FCGI_DATA_LENGTH", "2"), new("FCGI_DATA_LAST_MOD", "0")]);
+        client.Params(1, [.. RawFcgiClient.ParamsFor("GET", "/f"), new("FCGI_DATA_LENGTH", "2"), new("FCGI_DATA_LAST_MOD", "0")]);
         client.Stdin(1, default);
         client.Data(1, "ab"u8, end: false);
 
@@ -102,10 +102,10 @@ public sealed class RoleTests
     public async Task DataForAResponderIsIgnored()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 2));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 2));
         client.Data(1, "data"u8);
         client.Stdin(1, "in"u8);
 

@@ -67,12 +67,12 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(instance, options, directory, log);
     }
 
-    public FcgiTestClient Connect() => FcgiTestClient.Connect(SocketPath);
+    public RawFcgiClient Connect() => RawFcgiClient.Connect(SocketPath);
 
     /// <summary>A fresh connection still gets a correct answer: run after every bad-input test.</summary>
     public void AssertServesFreshConnection()
     {
-        using FcgiTestClient client = Connect();
+        using RawFcgiClient client = Connect();
         CgiResponse response = client.Get("/hello").Parse();
         Assert.Equal(200, response.Status);
         Assert.Equal("Hello, world!\n", response.BodyText);

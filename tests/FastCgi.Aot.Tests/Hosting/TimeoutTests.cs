@@ -14,7 +14,7 @@ public sealed class TimeoutTests
     public async Task IdleConnectionIsClosedAfterTheIdleTimeout()
     {
         await using TestServer server = TestServer.Start(o => o.IdleTimeout = s_short);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Get("/hello");
 
         Assert.True(client.ServerClosed());
@@ -25,10 +25,10 @@ public sealed class TimeoutTests
     public async Task ConnectionStalledMidRequestIsClosedAfterTheReadTimeout()
     {
         await using TestServer server = TestServer.Start(o => o.ReadTimeout = s_short);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10));
         client.Stdin(1, "abc"u8, end: false);
 
         Assert.True(client.ServerClosed());
@@ -40,9 +40,9 @@ public sealed class TimeoutTests
     public async Task ConnectionStalledInsideARecordHeaderIsClosedAfterTheReadTimeout()
     {
         await using TestServer server = TestServer.Start(o => o.ReadTimeout = s_short);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
-        client.SendRaw(FcgiTestClient.BeginRequestRecord(1).AsSpan(0, 3));
+        client.SendRaw(RawFcgiClient.BeginRequestRecord(1).AsSpan(0, 3));
 
         Assert.True(client.ServerClosed());
         server.AssertServesFreshConnection();
@@ -52,7 +52,7 @@ public sealed class TimeoutTests
     public async Task HandlerPastTheRequestTimeoutIsCancelledAndAnswered504Once()
     {
         await using TestServer server = TestServer.Start(o => o.RequestTimeout = s_short);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         TestApplication.Probe probe = TestApplication.ProbeFor("timeout-wait");
 
         client.SendRequest(1, "GET", "/wait?key=timeout-wait");
@@ -70,7 +70,7 @@ public sealed class TimeoutTests
     public async Task HandlerThatIgnoresTheTimeoutStillGetsOneEndRequest()
     {
         await using TestServer server = TestServer.Start(o => o.RequestTimeout = s_short);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         TestApplication.Probe probe = TestApplication.ProbeFor("timeout-ignore");
 
         client.SendRequest(1, "GET", "/ignore-abort?key=timeout-ignore");
@@ -92,7 +92,7 @@ public sealed class TimeoutTests
             o.IdleTimeout = s_short;
             o.ReadTimeout = s_short;
         });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         // Four idle timeouts long: the connection is busy, not idle.
         Assert.Equal("slept 800\n", client.Get("/slow?ms=800").Parse().BodyText);

@@ -39,7 +39,7 @@ public sealed class AbortPhaseTests
     {
         await using TestServer server = TestServer.Start();
         string key = $"abort-phase-{phase}-{byClosing}";
-        FcgiTestClient client = server.Connect();
+        RawFcgiClient client = server.Connect();
         try
         {
             await BringToPhase(client, phase, key);
@@ -85,10 +85,10 @@ public sealed class AbortPhaseTests
     public async Task AbortBeforeTheHandlerStartsClosesAConnectionWithoutKeepConn()
     {
         await using TestServer server = TestServer.Start(o => o.IdleTimeout = TimeSpan.FromSeconds(60));
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.BeginRequest(1, keepConnection: false);
-        client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10));
+        client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10));
         client.Abort(1);
         TestRequestResult result = client.ReadUntilEnd(1);
 
@@ -97,7 +97,7 @@ public sealed class AbortPhaseTests
         server.AssertServesFreshConnection();
     }
 
-    private static async Task BringToPhase(FcgiTestClient client, Phase phase, string key)
+    private static async Task BringToPhase(RawFcgiClient client, Phase phase, string key)
     {
         switch (phase)
         {
@@ -106,20 +106,20 @@ public sealed class AbortPhaseTests
                 break;
             case Phase.MidParams:
                 client.BeginRequest(1);
-                client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10), end: false);
+                client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10), end: false);
                 break;
             case Phase.AfterParams:
                 client.BeginRequest(1);
-                client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10));
+                client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10));
                 break;
             case Phase.MidStdin:
                 client.BeginRequest(1);
-                client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10));
+                client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10));
                 client.Stdin(1, "01234"u8, end: false);
                 break;
             case Phase.MidFilterData:
                 client.BeginRequest(1, FcgiRole.Filter);
-                client.Params(1, [.. FcgiTestClient.ParamsFor("GET", "/f"), new("FCGI_DATA_LENGTH", "10"), new("FCGI_DATA_LAST_MOD", "0")]);
+                client.Params(1, [.. RawFcgiClient.ParamsFor("GET", "/f"), new("FCGI_DATA_LENGTH", "10"), new("FCGI_DATA_LAST_MOD", "0")]);
                 client.Stdin(1, default);
                 client.Data(1, "01234"u8, end: false);
                 break;

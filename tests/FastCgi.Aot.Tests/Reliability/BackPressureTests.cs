@@ -16,7 +16,7 @@ public sealed class BackPressureTests(ITestOutputHelper output)
     public async Task ResponseToAClientThatNeverReadsIsHeldBackNotBuffered()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Socket.ReceiveBufferSize = 64 * 1024;
         const int Size = 64 * 1024 * 1024;
         long before = Memory.LiveHeap();
@@ -53,7 +53,7 @@ public sealed class BackPressureTests(ITestOutputHelper output)
     public async Task SynchronousWritesPastTheResponseBufferBoundEndTheRequestWith500()
     {
         await using TestServer server = TestServer.Start(o => o.MaxResponseBufferBytes = 1024 * 1024);
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         TestRequestResult result = client.Get("/big-sync?bytes=5000000");
 
@@ -72,7 +72,7 @@ public sealed class BackPressureTests(ITestOutputHelper output)
             o.RequestTimeout = TimeSpan.FromMilliseconds(300);
             o.ReadTimeout = TimeSpan.FromMilliseconds(300);
         });
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Socket.ReceiveBufferSize = 16 * 1024;
 
         // The handler streams 200 MB; the client reads none of it, so the server's send waits.

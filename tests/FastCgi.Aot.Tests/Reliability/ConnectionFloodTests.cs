@@ -36,10 +36,10 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             batches++;
             int count = Math.Min(batch, Total - start);
             Socket[] sockets = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => ConnectAsync(server.SocketPath)));
-            FcgiTestClient[] clients = sockets.Select(s => new FcgiTestClient(s)).ToArray();
+            RawFcgiClient[] clients = sockets.Select(s => new RawFcgiClient(s)).ToArray();
             try
             {
-                foreach (FcgiTestClient client in clients)
+                foreach (RawFcgiClient client in clients)
                 {
                     try
                     {
@@ -51,7 +51,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
                     }
                 }
 
-                foreach (FcgiTestClient client in clients)
+                foreach (RawFcgiClient client in clients)
                 {
                     switch (Outcome(client))
                     {
@@ -70,7 +70,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
             }
             finally
             {
-                foreach (FcgiTestClient client in clients)
+                foreach (RawFcgiClient client in clients)
                 {
                     client.Dispose();
                 }
@@ -89,7 +89,7 @@ public sealed class ConnectionFloodTests(ITestOutputHelper output)
     }
 
     /// <summary>The request's protocol status, or null when the server closed the connection without answering.</summary>
-    private static FcgiProtocolStatus? Outcome(FcgiTestClient client)
+    private static FcgiProtocolStatus? Outcome(RawFcgiClient client)
     {
         try
         {

@@ -31,7 +31,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
                 garbage[0] = FcgiConstants.Version1;
             }
 
-            using FcgiTestClient client = server.Connect();
+            using RawFcgiClient client = server.Connect();
             SendIgnoringClose(client.Socket, garbage);
             client.Socket.Shutdown(SocketShutdown.Send);
             Assert.True(DrainUntilClosed(client.Socket), $"garbage case {i} left the connection open");
@@ -50,13 +50,13 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task HeaderPromisingMoreThanIsSentIsClosedAfterTheReadTimeout(FcgiRecordType type, ushort id)
     {
         await using TestServer server = TestServer.Start(o => o.ReadTimeout = TimeSpan.FromMilliseconds(300));
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         if (id == 1 && type != FcgiRecordType.BeginRequest)
         {
             client.BeginRequest(1);
             if (type == FcgiRecordType.Stdin)
             {
-                client.Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain"));
+                client.Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain"));
             }
         }
 
@@ -74,13 +74,13 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task ParamsFarPastTheLimitAreRefusedWithBoundedMemory()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         long before = Memory.LiveHeap();
         client.BeginRequest(1);
-        client.Params(1, FcgiTestClient.ParamsFor("GET", "/hello"), end: false);
+        client.Params(1, RawFcgiClient.ParamsFor("GET", "/hello"), end: false);
 
         // 32 MiB of PARAMS in 65,535-byte records, against the default 64 KiB limit.
-        byte[] record = FcgiTestClient.Record(FcgiRecordType.Params, 1, FcgiTestClient.EncodePair("HTTP_X_FILL"u8, new byte[65_535 - 16]));
+        byte[] record = RawFcgiClient.Record(FcgiRecordType.Params, 1, RawFcgiClient.EncodePair("HTTP_X_FILL"u8, new byte[65_535 - 16]));
         const int Records = 512;
         for (int i = 0; i < Records; i++)
         {
@@ -106,14 +106,14 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task ThousandsOfOneByteRecordsAreReassembledExactly()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         byte[] body = new byte[10_000];
         new Random(7).NextBytes(body);
-        byte[] pairs = FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor("POST", "/echo", "application/octet-stream", body.Length));
+        byte[] pairs = RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor("POST", "/echo", "application/octet-stream", body.Length));
         var stream = new MemoryStream();
-        stream.Write(FcgiTestClient.BeginRequestRecord(1));
-        stream.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Params, 1, pairs, chunk: 1));
-        stream.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Stdin, 1, body, chunk: 1));
+        stream.Write(RawFcgiClient.BeginRequestRecord(1));
+        stream.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Params, 1, pairs, chunk: 1));
+        stream.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Stdin, 1, body, chunk: 1));
 
         client.SendRaw(stream.ToArray());
         CgiResponse response = client.ReadUntilEnd(1).Parse();
@@ -129,9 +129,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task BeginRequestWithTooShortABodyClosesTheConnection(int length)
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
-        client.SendRaw(FcgiTestClient.Record(FcgiRecordType.BeginRequest, 1, new byte[] { 0, 1, 1, 0, 0, 0, 0, 0 }.AsSpan(0, length)));
+        client.SendRaw(RawFcgiClient.Record(FcgiRecordType.BeginRequest, 1, new byte[] { 0, 1, 1, 0, 0, 0, 0, 0 }.AsSpan(0, length)));
 
         Assert.True(client.ServerClosed());
         server.AssertServesFreshConnection();
@@ -141,13 +141,13 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     public async Task BeginRequestBodySplitAcrossReadsIsAccepted()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
-        byte[] begin = FcgiTestClient.BeginRequestRecord(1);
+        using RawFcgiClient client = server.Connect();
+        byte[] begin = RawFcgiClient.BeginRequestRecord(1);
 
         client.SendRaw(begin.AsSpan(0, 11));
         await Task.Delay(20);
         client.SendRaw(begin.AsSpan(11));
-        client.Params(1, FcgiTestClient.ParamsFor("GET", "/hello"));
+        client.Params(1, RawFcgiClient.ParamsFor("GET", "/hello"));
         client.Stdin(1, default);
 
         Assert.Equal("Hello, world!\n", client.ReadUntilEnd(1).Parse().BodyText);
@@ -162,7 +162,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             o.ReadTimeout = TimeSpan.FromMilliseconds(400);
             o.Verbose = false;
         });
-        var clients = new FcgiTestClient[90];
+        var clients = new RawFcgiClient[90];
         for (int i = 0; i < clients.Length; i++)
         {
             clients[i] = server.Connect();
@@ -178,7 +178,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
                 default:
                     // Stalled inside a request.
                     clients[i].BeginRequest(1);
-                    clients[i].Params(1, FcgiTestClient.ParamsFor("POST", "/echo", "text/plain", 10), end: false);
+                    clients[i].Params(1, RawFcgiClient.ParamsFor("POST", "/echo", "text/plain", 10), end: false);
                     break;
             }
         }
@@ -186,7 +186,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         try
         {
             ReliabilityWait.Until(() => server.Instance.Statistics.ActiveConnections == 0, "every idle or stalled connection to time out");
-            foreach (FcgiTestClient client in clients)
+            foreach (RawFcgiClient client in clients)
             {
                 Assert.True(client.ServerClosed());
             }
@@ -195,7 +195,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (FcgiTestClient client in clients)
+            foreach (RawFcgiClient client in clients)
             {
                 client.Dispose();
             }

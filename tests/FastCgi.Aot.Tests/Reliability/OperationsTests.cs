@@ -21,7 +21,7 @@ public sealed class OperationsTests
     public async Task PingPathIsAnsweredPongByTheServer()
     {
         await using TestServer server = StartWithOperations();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         CgiResponse response = client.Get("/ping").Parse();
 
@@ -34,7 +34,7 @@ public sealed class OperationsTests
     public async Task StatusPageShowsTheCountersAsText()
     {
         await using TestServer server = StartWithOperations();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Get("/hello", id: 1);
         client.Get("/throw", id: 2);
 
@@ -67,7 +67,7 @@ public sealed class OperationsTests
     public async Task StatusPageShowsTheCountersAsJsonWhenAsked(string uri)
     {
         await using TestServer server = StartWithOperations();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
         client.Get("/hello", id: 1);
 
         CgiResponse response = client.Get(uri, id: 2).Parse();
@@ -85,7 +85,7 @@ public sealed class OperationsTests
     public async Task OperationsPathsReachTheApplicationWhenTheyAreOff()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         Assert.Equal(404, client.Get("/status", id: 1).Parse().Status);
         Assert.Equal(404, client.Get("/ping", id: 2).Parse().Status);
@@ -95,7 +95,7 @@ public sealed class OperationsTests
     public async Task OtherPathsStillReachTheApplicationWhenOperationsAreOn()
     {
         await using TestServer server = StartWithOperations();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         Assert.Equal("Hello, world!\n", client.Get("/hello", id: 1).Parse().BodyText);
         Assert.Equal(404, client.Get("/status/more", id: 2).Parse().Status);
@@ -105,7 +105,7 @@ public sealed class OperationsTests
     public async Task SlowRequestIsLoggedOnceWithItsMethodPathAndTime()
     {
         await using TestServer server = TestServer.Start(o => o.SlowRequestThreshold = TimeSpan.FromMilliseconds(100));
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         Assert.Equal(200, client.Get("/slow?ms=700", id: 1).Parse().Status);
         Assert.Equal(200, client.Get("/hello", id: 2).Parse().Status);
@@ -119,7 +119,7 @@ public sealed class OperationsTests
     public async Task SlowRequestLogIsOffByDefault()
     {
         await using TestServer server = TestServer.Start();
-        using FcgiTestClient client = server.Connect();
+        using RawFcgiClient client = server.Connect();
 
         client.Get("/slow?ms=300");
 

@@ -113,14 +113,14 @@ public sealed class SoakTests(ITestOutputHelper output)
 
     private static void RunClient(TestServer server, Random random, int seed, long deadline, Counters counters)
     {
-        FcgiTestClient? keepAlive = null;
+        RawFcgiClient? keepAlive = null;
         long serial = 0;
         try
         {
             while (Environment.TickCount64 < deadline)
             {
                 bool fresh = random.Next(10) < 3;
-                FcgiTestClient client;
+                RawFcgiClient client;
                 if (fresh || keepAlive is null)
                 {
                     client = server.Connect();
@@ -170,7 +170,7 @@ public sealed class SoakTests(ITestOutputHelper output)
     }
 
     /// <summary>Sends one to four multiplexed requests with interleaved records, then checks every answer; false after a deliberate disconnect.</summary>
-    private static bool RunBatch(FcgiTestClient client, Random random, int seed, ref long serial, Counters counters, bool closeAfter)
+    private static bool RunBatch(RawFcgiClient client, Random random, int seed, ref long serial, Counters counters, bool closeAfter)
     {
         client.Results.Clear();
         int count = random.Next(1, 5);
@@ -201,12 +201,12 @@ public sealed class SoakTests(ITestOutputHelper output)
         var beginEnds = new List<long>(count);
         foreach (Pending request in requests)
         {
-            wire.Write(FcgiTestClient.BeginRequestRecord(request.Id, keepConnection: !closeAfter || count > 1));
+            wire.Write(RawFcgiClient.BeginRequestRecord(request.Id, keepConnection: !closeAfter || count > 1));
             beginEnds.Add(wire.Length);
             string uri = request.Kind is Kind.Slow or Kind.AbortWhileRunning ? "/slow?ms=5" : "/echo";
             string method = request.Kind is Kind.Slow or Kind.AbortWhileRunning ? "GET" : "POST";
             long? length = method == "POST" ? request.Body.Length : null;
-            wire.Write(FcgiTestClient.StreamRecords(FcgiRecordType.Params, request.Id, FcgiTestClient.EncodePairs(FcgiTestClient.ParamsFor(method, uri, "application/octet-stream", length))));
+            wire.Write(RawFcgiClient.StreamRecords(FcgiRecordType.Params, request.Id, RawFcgiClient.EncodePairs(RawFcgiClient.ParamsFor(method, uri, "application/octet-stream", length))));
         }
 
         var offsets = new int[count];
@@ -226,7 +226,7 @@ public sealed class SoakTests(ITestOutputHelper output)
                 int chunk = Math.Min(body.Length - offsets[i], random.Next(1, 40_000));
                 if (chunk > 0)
                 {
-                    wire.Write(FcgiTestClient.Record(FcgiRecordType.Stdin, request.Id, body.AsSpan(offsets[i], chunk)));
+                    wire.Write(RawFcgiClient.Record(FcgiRecordType.Stdin, request.Id, body.AsSpan(offsets[i], chunk)));
                     offsets[i] += chunk;
                     more = true;
                     continue;
@@ -234,14 +234,14 @@ public sealed class SoakTests(ITestOutputHelper output)
 
                 if (request.Kind == Kind.AbortBeforeStdinEnds)
                 {
-                    wire.Write(FcgiTestClient.Record(FcgiRecordType.AbortRequest, request.Id, default));
+                    wire.Write(RawFcgiClient.Record(FcgiRecordType.AbortRequest, request.Id, default));
                 }
                 else
                 {
-                    wire.Write(FcgiTestClient.Record(FcgiRecordType.Stdin, request.Id, default));
+                    wire.Write(RawFcgiClient.Record(FcgiRecordType.Stdin, request.Id, default));
                     if (request.Kind == Kind.AbortWhileRunning)
                     {
-                        wire.Write(FcgiTestClient.Record(FcgiRecordType.AbortRequest, request.Id, default));
+                        wire.Write(RawFcgiClient.Record(FcgiRecordType.AbortRequest, request.Id, default));
                     }
                 }
 

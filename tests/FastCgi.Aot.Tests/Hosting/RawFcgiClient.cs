@@ -102,7 +102,7 @@ internal sealed class CgiResponse
 /// I/O with a receive timeout, so a hung server fails a test in seconds; blocking calls also do
 /// not depend on the socket engine thread the server's inline completions run on.
 /// </summary>
-internal sealed class FcgiTestClient : IDisposable
+internal sealed class RawFcgiClient : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
@@ -113,7 +113,7 @@ internal sealed class FcgiTestClient : IDisposable
     private FcgiRecordReader _reader;
     private readonly MemoryStream _pendingContent = new();
 
-    public FcgiTestClient(Socket socket)
+    public RawFcgiClient(Socket socket)
     {
         _socket = socket;
         Timeout = DefaultTimeout;
@@ -142,7 +142,7 @@ internal sealed class FcgiTestClient : IDisposable
         }
     }
 
-    public static FcgiTestClient Connect(string path)
+    public static RawFcgiClient Connect(string path)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -155,7 +155,7 @@ internal sealed class FcgiTestClient : IDisposable
             throw;
         }
 
-        return new FcgiTestClient(socket);
+        return new RawFcgiClient(socket);
     }
 
     public TestRequestResult Result(ushort id)

@@ -14,7 +14,7 @@ namespace FastCgi.Aot.EndToEnd.Tests;
 /// test: one Responder request per connection (request id 1, no keep-alive), as lighttpd and
 /// Caddy send them. Returns the raw CGI response the application wrote on STDOUT.
 /// </summary>
-internal static class FcgiTestClient
+internal static class RawFcgiClient
 {
     private const byte Version = 1;
     private const byte BeginRequest = 1;
