@@ -7,7 +7,7 @@ using System.Runtime.CompilerServices;
 namespace FastCgi.Aot.Generators.Tests;
 
 /// <summary>
-/// Tests that change process-wide state, FcgiServer's registered application and Console's writers:
+/// Tests that change process-wide state, FcgiServer's registered application and the standard writers:
 /// they run alone, after the parallel tests, so that no other test sees or changes that state meanwhile.
 /// </summary>
 [CollectionDefinition(nameof(ServerRegistrationTests), DisableParallelization = true)]
@@ -30,15 +30,15 @@ public sealed class ServerRegistrationTests
         FieldInfo registered = typeof(FcgiServer).GetField("s_run", BindingFlags.Static | BindingFlags.NonPublic)
             ?? throw new InvalidOperationException("FcgiServer.s_run, where RegisterApplication stores the application, is gone; update this test.");
         object? previous = registered.GetValue(null);
-        TextWriter previousOut = Console.Out;
-        TextWriter previousError = Console.Error;
+        TextWriter previousOut = Internal.StandardStreams.Output;
+        TextWriter previousError = Internal.StandardStreams.Error;
         var output = new StringWriter();
         var error = new StringWriter();
         try
         {
             registered.SetValue(null, null);
-            Console.SetOut(output);
-            Console.SetError(error);
+            Internal.StandardStreams.Output = output;
+            Internal.StandardStreams.Error = error;
 
             // Unregistered, Run finds no application.
             Assert.Equal(1, FcgiServer.Run(["--help"]));
@@ -53,8 +53,8 @@ public sealed class ServerRegistrationTests
         }
         finally
         {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
+            Internal.StandardStreams.Output = previousOut;
+            Internal.StandardStreams.Error = previousError;
             registered.SetValue(null, previous);
         }
     }

@@ -13,11 +13,11 @@ namespace FastCgi.Aot.Internal;
 /// </summary>
 internal static class StandardStreams
 {
-    /// <summary>Standard error, UTF-8, one write per line: where the server logs.</summary>
-    public static TextWriter Error { get; } = TextWriter.Synchronized(new DescriptorWriter(2));
+    /// <summary>Standard error, UTF-8, one write per line: where the server logs. Tests may replace it.</summary>
+    public static TextWriter Error { get; set; } = TextWriter.Synchronized(new DescriptorWriter(2));
 
-    /// <summary>Standard output, UTF-8 (for --help).</summary>
-    public static TextWriter Output { get; } = TextWriter.Synchronized(new DescriptorWriter(1));
+    /// <summary>Standard output, UTF-8 (for --help). Tests may replace it.</summary>
+    public static TextWriter Output { get; set; } = TextWriter.Synchronized(new DescriptorWriter(1));
 
     /// <summary>Standard input as a stream (CGI mode's request body).</summary>
     public static Stream OpenInput() => new DescriptorStream(0);
