@@ -72,9 +72,12 @@ internal sealed partial class RouteGenerator
                     BindingSource.Param => $"the CGI parameter {parameter.Key}",
                     _ => $"the header, CGI parameter {parameter.Key}",
                 };
+                // A catch-all keeps %2F encoded: decoded, /files/a%2Fb (one segment) and /files/a/b
+                // (two) would bind the same value.
                 string encoding = "global::FastCgi.Aot.FcgiValueEncoding." + parameter.Source switch
                 {
-                    BindingSource.Route or BindingSource.CatchAll => "Path",
+                    BindingSource.Route => "Path",
+                    BindingSource.CatchAll => "PathRest",
                     BindingSource.Query => "Query",
                     _ => "None",
                 };
