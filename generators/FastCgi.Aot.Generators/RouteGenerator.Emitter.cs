@@ -133,7 +133,8 @@ internal sealed partial class RouteGenerator
             {
                 EndpointModel endpoint = _endpoints[id];
                 string options = (endpoint.Blocking ? ", blocking: true" : string.Empty) +
-                    (endpoint.MaxBodyBytes != -1 ? $", maxBodyBytes: {endpoint.MaxBodyBytes.ToString(CultureInfo.InvariantCulture)}L" : string.Empty);
+                    (endpoint.MaxBodyBytes != -1 ? $", maxBodyBytes: {endpoint.MaxBodyBytes.ToString(CultureInfo.InvariantCulture)}L" : string.Empty) +
+                    (ReadsForm(endpoint) ? ", readsForm: true" : string.Empty);
                 _writer.WriteLine($"private static readonly {Endpoint} s_endpoint{id} = new({id}, {Literal(DisplayName(endpoint))}{options});");
             }
 
@@ -144,6 +145,29 @@ internal sealed partial class RouteGenerator
                     _writer.WriteLine($"private static readonly {Endpoint} s_allow{i} = {Endpoint}.MethodNotAllowed({Literal(_dispatch.AllowLists[i].Text)});");
                 }
             }
+        }
+
+        /// <summary>
+        /// True when the handler or one of its before hooks binds form fields or files: the server then
+        /// reads a multipart body into the form as it arrives, files into memory or temporary files,
+        /// rather than keeping it whole as a body first.
+        /// </summary>
+        private bool ReadsForm(EndpointModel endpoint)
+        {
+            if (endpoint.Handler.ReadsForm)
+            {
+                return true;
+            }
+
+            foreach (int hook in endpoint.BeforeHooks)
+            {
+                if (_model.BeforeHooks[hook].Method.ReadsForm)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>How logs and the after hook name an endpoint: <c>GET /users/{id} (HelloFcgi.Routes.GetUser)</c>, <c>Authorizer (Gate.Authorize)</c>.</summary>

@@ -22,14 +22,31 @@ internal sealed partial class RouteGenerator
 
         /// <summary>FCGI001's advice for a type no source binds.</summary>
         internal const string SupportedTypes =
-            "use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported";
+            "use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, a T[] or List<T> of these, FcgiFile (or FcgiFile[], List<FcgiFile>), FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported";
 
-        /// <summary>
-        /// FCGI001's advice for a collection outside the body. One place to change when repeated query
-        /// keys (<c>?id=1&amp;id=2</c>) bind arrays and lists.
-        /// </summary>
-        internal const string CollectionsBindOnlyTheBody =
-            "a collection is bound only from a JSON body (an array or List<T> marked [FcgiBody]); the query string, CGI parameters and headers bind one value, and repeated keys such as ?id=1&id=2 are not bound: take one value, or read request.QueryString";
+        /// <summary>FCGI001's advice for a collection other than <c>T[]</c> and <c>List&lt;T&gt;</c> outside a JSON body.</summary>
+        internal const string RepeatedValuesBindArraysAndLists =
+            "repeated query keys and form fields (?id=1&id=2) bind a T[] or List<T> of simple values (strings, numbers, bool, char, Guid, dates and times, enums, parsable types, or nullable ones), and no other collection: use T[] or List<T>, or bind a JSON body of a concrete collection type with [FcgiBody]";
+
+        /// <summary>FCGI001's advice for a <c>T[]</c> or <c>List&lt;T&gt;</c> whose elements are not simple values, outside a JSON body.</summary>
+        internal const string CollectionElementsBindSimpleValues =
+            "the elements of a T[] or List<T> bound from repeated query keys or form fields are simple values (strings, numbers, bool, char, Guid, dates and times, enums, parsable types, or nullable ones) or FcgiFile; a nested collection or a collection of JSON types binds only a JSON body, marked [FcgiBody] on GET, HEAD and DELETE routes and in before hooks";
+
+        /// <summary>FCGI001's advice for a collection bound from a source that has one value per name.</summary>
+        internal const string OneValueAdvice =
+            "a CGI parameter, a header and a cookie bind one value each (for a repeated cookie, the first): take a string and split it, or enumerate request.Params";
+
+        /// <summary>FCGI001's advice for a route value of a type that is not a simple value.</summary>
+        internal const string RouteValueAdvice =
+            "a route value is one path segment (for a catch-all, the rest of the path) and binds a simple value: a string, a number, bool, char, Guid, a date or time, an enum or a parsable type; rename the parameter if it should come from elsewhere";
+
+        /// <summary>FCGI001's advice for an uploaded file bound from anything but a form.</summary>
+        internal const string FileAdvice =
+            "an uploaded file comes only from a multipart form: leave the parameter unmarked to bind the part named after it, or mark it [FcgiForm(\"name\")] to name the part";
+
+        /// <summary>FCGI001's advice for <c>byte[]</c> with [FcgiQuery] or [FcgiForm], which is the body's type.</summary>
+        internal const string ByteArrayAdvice =
+            "byte[] binds the request body; repeated byte values bind a List<byte>, and an uploaded file an FcgiFile";
 
         private readonly Compilation _compilation;
         private readonly List<DiagnosticInfo> _diagnostics = new();
