@@ -461,6 +461,25 @@ public sealed class DiagnosticTests
         Assert.Equal($"Parameters '{first}' and '{second}' of handler 'Api.X' both bind the request body ('name' as a form, 'body' as a body): keep one", d.GetMessage());
     }
 
+    [Theory]
+    [InlineData(
+        "[FcgiRouteGroup(\"/g\")] static class G { [FcgiBefore] public static FcgiResult? Check([FcgiForm] string? token) => null; [FcgiRoute(\"/x\", Method = \"POST\")] public static int X(ReadOnlyMemory<byte> body) => 1; [FcgiRoute(\"/y\")] public static int Y() => 1; }",
+        "FcgiRoute(\"/x\", Method = \"POST\")",
+        "Parameters 'token' of before hook 'G.Check' and 'body' of handler 'G.X' both bind the request body ('token' as a form, 'body' as a body): keep one")]
+    [InlineData(
+        "static class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H(System.IO.Stream body) => null; }\nstatic class Api { [FcgiRoute(\"/x\", Method = \"PUT\")] public static int X(FcgiFile file) => 1; [FcgiRoute(\"/y\")] public static int Y() => 1; }",
+        "FcgiRoute(\"/x\", Method = \"PUT\")",
+        "Parameters 'body' of before hook 'All.H' and 'file' of handler 'Api.X' both bind the request body ('file' as a form, 'body' as a body): keep one")]
+    public void FCGI011_AHookAndItsRouteBindTheFormAndTheBody(string source, string locatedText, string message)
+    {
+        Diagnostic d = Single(source, "FCGI011", locatedText);
+        Assert.Equal(message, d.GetMessage());
+
+        // That route is left out; the others the hook guards are not.
+        string generated = GeneratorRunner.Run(Usings + source).Sources.Single().SourceText.ToString();
+        Assert.DoesNotContain("\"x\"u8", generated, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FCGI012_HandlerIsGeneric()
     {
