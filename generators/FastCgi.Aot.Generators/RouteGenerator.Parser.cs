@@ -64,7 +64,7 @@ internal sealed partial class RouteGenerator
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
-            return parser.ParseRouteHandler(method, syntax, context.Attributes, cancellationToken);
+            return parser.ParseRouteHandler(method, syntax, context.SemanticModel, context.Attributes, cancellationToken);
         }
 
         public static HandlerModel ParseAuthorizer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -81,7 +81,7 @@ internal sealed partial class RouteGenerator
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
-            return parser.ParseRoleHandler(method, syntax, context.Attributes[0], role, cancellationToken);
+            return parser.ParseRoleHandler(method, syntax, context.SemanticModel, context.Attributes[0], role, cancellationToken);
         }
 
         /// <summary>Reads <c>[assembly: FcgiJsonContext(typeof(T))]</c> and the <c>[JsonSerializable]</c> types of T.</summary>
@@ -148,7 +148,7 @@ internal sealed partial class RouteGenerator
             _ => type.Name,
         };
 
-        private HandlerModel ParseRouteHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        private HandlerModel ParseRouteHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel semanticModel, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             string displayName = method.ContainingType.Name + "." + method.Name;
             Location location = syntax.Identifier.GetLocation();
@@ -231,10 +231,16 @@ internal sealed partial class RouteGenerator
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
             }
 
+            // One route that runs on an I/O thread is enough for a blocking call to stall it.
+            if (attributes.Any(static a => !a.NamedArguments.Any(static n => n.Key == "Blocking" && n.Value.Value is true)))
+            {
+                CheckBlockingCalls(syntax, semanticModel, displayName, "[FcgiRoute(…, Blocking = true)]", cancellationToken);
+            }
+
             return new HandlerModel(endpoints.ToImmutableEquatableArray(), _diagnostics.ToImmutableEquatableArray());
         }
 
-        private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
+        private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel semanticModel, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
         {
             string displayName = method.ContainingType.Name + "." + method.Name;
             Location location = syntax.Identifier.GetLocation();
@@ -254,12 +260,20 @@ internal sealed partial class RouteGenerator
                 valid = false;
             }
 
+            bool secondRole = earlier is not null;
             if (role == HandlerRole.Authorizer && HasAttribute(method, KnownTypes.FcgiFilterAttribute))
             {
+                secondRole = true;
                 valid = false;
             }
 
             valid &= TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
+
+            // A method with two roles is an error (FCGI017); warning about its body once per role would repeat itself.
+            if (!blocking && !secondRole)
+            {
+                CheckBlockingCalls(syntax, semanticModel, displayName, $"[{AttributeName(role)}(Blocking = true)]", cancellationToken);
+            }
 
             ResultModel? result = ParseResult(method, displayName, location);
             ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), 0, role);

@@ -685,6 +685,53 @@ public sealed class DiagnosticTests
         GeneratorRunner.Run(Usings + "static class Api { " + members + " }").AssertCleanBuild();
     }
 
+    private const string Fetch =
+        "static Task<int> Fetch() => Task.FromResult(1); static ValueTask<int> FetchValue() => new(1); ";
+
+    [Theory]
+    [InlineData("{ System.Threading.Thread.Sleep(10); return 1; }", "System.Threading.Thread.Sleep(10)", "Thread.Sleep")]
+    [InlineData("{ Task.Delay(1).Wait(); return 1; }", "Task.Delay(1).Wait()", "Task.Wait()")]
+    [InlineData("{ Task<int> t = Fetch(); t.Wait(5); return t.Result; }", "t.Wait(5)", "Task.Wait()")]
+    [InlineData("{ Task.WaitAll(Fetch(), Fetch()); return 1; }", "Task.WaitAll(Fetch(), Fetch())", "Task.WaitAll")]
+    [InlineData("=> Fetch().Result;", "Fetch().Result", ".Result")]
+    [InlineData("=> (FetchValue()).Result;", "(FetchValue()).Result", ".Result")]
+    [InlineData("=> Fetch().ConfigureAwait(false).GetAwaiter().GetResult();", "Fetch().ConfigureAwait(false).GetAwaiter().GetResult()", ".GetAwaiter().GetResult()")]
+    [InlineData("=> FetchValue().GetAwaiter().GetResult();", "FetchValue().GetAwaiter().GetResult()", ".GetAwaiter().GetResult()")]
+    public void FCGI027_ABlockingCallInAHandlerOnAnIoThread(string body, string locatedText, string call)
+    {
+        Diagnostic d = Single("static class Api { " + Fetch + "[FcgiRoute(\"/x\")] public static int X() " + body + " }", "FCGI027", locatedText, severity: DiagnosticSeverity.Warning);
+        Assert.Equal(
+            $"Handler 'Api.X' calls {call}, which blocks its thread, and it runs on an I/O thread that other connections wait for meanwhile: await instead, or mark it [FcgiRoute(…, Blocking = true)] to run it on a worker thread",
+            d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[FcgiAuthorizer]", "FcgiAuthorizer(Blocking = true)")]
+    [InlineData("[FcgiFilter(MaxBodyBytes = 10)]", "FcgiFilter(Blocking = true)")]
+    [InlineData("[FcgiRoute(\"/a\", Blocking = true)] [FcgiRoute(\"/b\")]", "FcgiRoute(…, Blocking = true)")]
+    public void FCGI027_SaysHowToMarkEachKindOfHandler(string attributes, string mark)
+    {
+        Diagnostic d = Single("static class Api { " + attributes + " public static FcgiResult X() { System.Threading.Thread.Sleep(1); return FcgiResults.Ok(); } }", "FCGI027", "System.Threading.Thread.Sleep(1)", severity: DiagnosticSeverity.Warning);
+        Assert.EndsWith($"or mark it [{mark}] to run it on a worker thread", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiRoute(\"/x\", Blocking = true)] public static int X() { System.Threading.Thread.Sleep(1); return Fetch().Result; }")]
+    [InlineData("[FcgiRoute(\"/x\", Blocking = true)] [FcgiRoute(\"/y\", Method = \"POST\", Blocking = true)] public static int X() => Fetch().Result;")]
+    [InlineData("[FcgiAuthorizer(Blocking = true)] public static FcgiResult X() { Task.Delay(1).Wait(); return FcgiResults.Ok(); }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static async Task<int> X() { Task<int> t = Fetch(); await t; return t.Result; }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static ValueTask<int> X() { Task<int> t = Fetch(); return t.IsCompletedSuccessfully ? new(t.Result + t.GetAwaiter().GetResult()) : new(t); }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() => Task.FromResult(1).Result + ValueTask.FromResult(2).Result;")]
+    [InlineData("[FcgiRoute(\"/x\")] public static Task X() => Task.Run(() => System.Threading.Thread.Sleep(1));")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() { return Local(); static int Local() { System.Threading.Thread.Sleep(1); return Fetch().Result; } }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() => Helper(); static int Helper() { System.Threading.Thread.Sleep(1); return 1; }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() { Sleep(1); return Wait().Result; } static void Sleep(int ms) { } static Job Wait() => new(); public sealed class Job { public int Result => 1; }")]
+    [InlineData("[FcgiBefore(AllRoutes = true)] public static FcgiResult? H() { System.Threading.Thread.Sleep(1); return null; } [FcgiRoute(\"/x\", Blocking = true)] public static int X() => 1;")]
+    public void FCGI027_NotWhereNothingPlainlyBlocksAnIoThread(string members)
+    {
+        GeneratorRunner.Run(Usings + "static class Api { " + Fetch + members + " }").AssertCleanBuild();
+    }
+
     private const string FormFieldAdvice = "an HTML form with method=\"get\" sends its fields in the query string, which [FcgiQuery] binds; a form that posts them needs a route with Method = \"POST\"";
 
     private const string FileUploadAdvice = "browsers upload files with a form of method=\"post\" and enctype=\"multipart/form-data\": declare the route with Method = \"POST\"";
