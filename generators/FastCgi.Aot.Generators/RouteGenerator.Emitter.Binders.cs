@@ -235,7 +235,7 @@ internal sealed partial class RouteGenerator
                 if (nullWhenAbsent)
                 {
                     _writer.WriteLine();
-                    _writer.WriteLine($"{parameter.TypeName} {local} = {present} ? {items} : null;");
+                    _writer.WriteLine($"{parameter.TypeName} {local} = {present} ? {items} : {parameter.DefaultValue};");
                 }
 
                 _writer.WriteLine();
@@ -261,7 +261,7 @@ internal sealed partial class RouteGenerator
                     {
                         _writer.WriteLine($"global::System.Collections.Generic.List<global::FastCgi.Aot.FcgiFile> {local}Files = {files};");
                         string some = parameter.Collection == CollectionKind.Array ? $"{local}Files.ToArray()" : $"{local}Files";
-                        _writer.WriteLine($"{parameter.TypeName} {local} = {local}Files.Count == 0 ? null : {some};");
+                        _writer.WriteLine($"{parameter.TypeName} {local} = {local}Files.Count == 0 ? {parameter.DefaultValue} : {some};");
                     }
 
                     _writer.WriteLine();
@@ -279,7 +279,7 @@ internal sealed partial class RouteGenerator
                 }
                 else
                 {
-                    _writer.WriteLine($"_ = {Binding}.TryGetFile(request, {key}, out global::FastCgi.Aot.FcgiFile? {local});");
+                    _writer.WriteLine($"{parameter.TypeName} {local} = {Binding}.TryGetFile(request, {key}, out global::FastCgi.Aot.FcgiFile? {local}File) ? {local}File : {parameter.DefaultValue};");
                 }
 
                 _writer.WriteLine();

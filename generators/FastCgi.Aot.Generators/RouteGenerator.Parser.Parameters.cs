@@ -694,7 +694,9 @@ internal sealed partial class RouteGenerator
             ITypeSymbol type = UnwrapNullable(parameter.Type, out _);
             if (value is null)
             {
-                return "default";
+                // `string s = null!`: the handler asked for null in a non-nullable parameter, and
+                // the generated code passes it on without a warning of its own.
+                return parameter.Type.IsReferenceType && parameter.Type.NullableAnnotation != NullableAnnotation.Annotated ? "default!" : "default";
             }
 
             if (type.TypeKind == TypeKind.Enum)

@@ -198,7 +198,7 @@ public sealed class IncrementalTests
     [Theory]
     [InlineData("[FcgiForm(\"e-mail\")]", "[FcgiForm(\"mail\")]", "\"mail\"u8")]
     [InlineData("[FcgiCookie(\"theme\")] string? theme", "[FcgiCookie(\"skin\")] string? theme", "\"skin\"u8")]
-    [InlineData("List<FcgiFile>? extras", "FcgiFile[]? extras", "global::FastCgi.Aot.FcgiFile[]? p2 = p2Files.Count == 0 ? null : p2Files.ToArray();")]
+    [InlineData("List<FcgiFile>? extras", "FcgiFile[]? extras", "global::FastCgi.Aot.FcgiFile[]? p2 = p2Files.Count == 0 ? default : p2Files.ToArray();")]
     [InlineData("[FcgiForm] List<int> n", "[FcgiForm] List<long> n", "TryParseUtf8<long>")]
     public void ChangingAFormFileOrCookieParameterModifiesTheApplication(string before, string after, string emitted)
     {
