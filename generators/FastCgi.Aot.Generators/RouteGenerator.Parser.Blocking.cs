@@ -27,7 +27,8 @@ internal sealed partial class RouteGenerator
         /// Warns (FCGI027) at each call in a handler's own body that plainly blocks its thread, when
         /// the handler runs on an I/O thread (not <c>Blocking = true</c>): there it stalls every
         /// connection that thread serves. What counts, chosen to be right whenever it speaks:
-        /// <c>Thread.Sleep</c>; <c>Task.Wait</c>, <c>WaitAll</c> and <c>WaitAny</c>; and <c>.Result</c>
+        /// <c>Thread.Sleep</c>; <c>Task.Wait</c>, <c>WaitAll</c> and <c>WaitAny</c> (not with a zero
+        /// timeout, which only looks); and <c>.Result</c>
         /// or <c>.GetAwaiter().GetResult()</c> on a task that comes straight from a call
         /// (<c>client.GetAsync(url).Result</c>). A task held in a variable may be known complete
         /// (<c>if (t.IsCompletedSuccessfully) return t.Result;</c>, or after <c>await Task.WhenAll</c>),
@@ -77,14 +78,34 @@ internal sealed partial class RouteGenerator
             string type = method.ContainingType.OriginalDefinition.ToDisplayString(s_keyFormat);
             return (name, type) switch
             {
-                ("Sleep", "global::System.Threading.Thread") => "Thread.Sleep",
-                ("Wait", "global::System.Threading.Tasks.Task") => "Task.Wait()",
-                ("WaitAll" or "WaitAny", "global::System.Threading.Tasks.Task") => "Task." + name,
+                ("Sleep", "global::System.Threading.Thread") when !HasZeroTimeout(invocation, method) => "Thread.Sleep",
+                ("Wait", "global::System.Threading.Tasks.Task") when !HasZeroTimeout(invocation, method) => "Task.Wait()",
+                ("WaitAll" or "WaitAny", "global::System.Threading.Tasks.Task") when !HasZeroTimeout(invocation, method) => "Task." + name,
                 ("GetResult", _) when s_taskAwaiters.Contains(type) &&
                     invocation.Expression is MemberAccessExpressionSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetAwaiter" } getAwaiter } } &&
                     IsFreshTask(getAwaiter.Expression, semanticModel, cancellationToken) => ".GetAwaiter().GetResult()",
                 _ => null,
             };
+        }
+
+        /// <summary>
+        /// True for a wait of no time, which only looks: <c>task.Wait(0)</c> asks whether the task is done,
+        /// <c>Thread.Sleep(0)</c> yields the rest of a time slice.
+        /// </summary>
+        private static bool HasZeroTimeout(InvocationExpressionSyntax invocation, IMethodSymbol method)
+        {
+            SeparatedSyntaxList<ArgumentSyntax> arguments = invocation.ArgumentList.Arguments;
+            for (int i = 0; i < arguments.Count; i++)
+            {
+                string? parameter = arguments[i].NameColon?.Name.Identifier.ValueText ?? (i < method.Parameters.Length ? method.Parameters[i].Name : null);
+                if (parameter is "millisecondsTimeout" or "timeout" &&
+                    arguments[i].Expression is LiteralExpressionSyntax { Token.ValueText: "0" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string? BlockingResult(MemberAccessExpressionSyntax access, SemanticModel semanticModel, CancellationToken cancellationToken)

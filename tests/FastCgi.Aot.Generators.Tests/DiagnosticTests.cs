@@ -722,6 +722,7 @@ public sealed class DiagnosticTests
     [InlineData("[FcgiRoute(\"/x\")] public static async Task<int> X() { Task<int> t = Fetch(); await t; return t.Result; }")]
     [InlineData("[FcgiRoute(\"/x\")] public static ValueTask<int> X() { Task<int> t = Fetch(); return t.IsCompletedSuccessfully ? new(t.Result + t.GetAwaiter().GetResult()) : new(t); }")]
     [InlineData("[FcgiRoute(\"/x\")] public static int X() => Task.FromResult(1).Result + ValueTask.FromResult(2).Result;")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() { System.Threading.Thread.Sleep(0); Task<int> t = Fetch(); return t.Wait(0) && Task.WaitAll(new Task[] { t }, TimeSpan.Zero) && t.Wait(timeout: TimeSpan.Zero) ? 1 : 0; }")]
     [InlineData("[FcgiRoute(\"/x\")] public static Task X() => Task.Run(() => System.Threading.Thread.Sleep(1));")]
     [InlineData("[FcgiRoute(\"/x\")] public static int X() { return Local(); static int Local() { System.Threading.Thread.Sleep(1); return Fetch().Result; } }")]
     [InlineData("[FcgiRoute(\"/x\")] public static int X() => Helper(); static int Helper() { System.Threading.Thread.Sleep(1); return 1; }")]
