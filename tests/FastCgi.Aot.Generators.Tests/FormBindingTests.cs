@@ -165,7 +165,8 @@ public sealed class FormBindingTests(FormsAppFixture fixture) : IClassFixture<Fo
         FcgiInMemoryExchange exchange = InMemoryServer.CreateExchange("POST", "/upload", parameters: [new("CONTENT_TYPE", Multipart)]);
         exchange.Request.Endpoint = Server.Match(exchange.Request);
         Assert.True(exchange.Request.Endpoint.ReadsForm);
-        Assert.True(exchange.Request.BeginBody(new SpoolSettings(Path.GetTempPath(), 1024, new SpoolBudget(1 << 20)), 1024, exchange.Request.Endpoint.ReadsForm));
+        var budget = new SpoolBudget(1 << 20);
+        Assert.True(exchange.Request.BeginBody(new SpoolSettings(Path.GetTempPath(), 1024, budget), 1024, exchange.Request.Endpoint.ReadsForm));
         byte[] bytes = Encoding.UTF8.GetBytes(body);
         for (int offset = 0; offset < bytes.Length; offset += 700)
         {
@@ -177,6 +178,10 @@ public sealed class FormBindingTests(FormsAppFixture fixture) : IClassFixture<Fo
         Assert.Equal(200, response.Status);
         Assert.Equal("Big|file|big.txt|text/plain|5000|" + content + "|no thumbnail", response.Body);
         Assert.True(exchange.Request.Form.Files[0].IsSpooled);
+
+        // The temporary file goes with the request, as the server releases it.
+        exchange.Request.Clear();
+        Assert.Equal(0, budget.SpooledBytes);
     }
 
     [Theory]
