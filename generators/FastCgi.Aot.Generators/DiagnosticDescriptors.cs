@@ -132,8 +132,28 @@ internal static class DiagnosticDescriptors
         "Invalid after hook signature",
         "After hook '{0}' must be 'static void {1}(FcgiRequest request, FcgiRequestSummary summary)', the summary possibly 'in': the server calls it with the request that ended and its summary, and waits for nothing");
 
+    /// <summary>
+    /// A warning, not an error: the handler works, but for a request no browser sends. A client may
+    /// still send a body with GET, and the warning can be silenced where that is meant.
+    /// </summary>
+    public static readonly DiagnosticDescriptor FormOnRouteWithoutBody = Create(
+        "FCGI026",
+        "Form parameter on a route whose requests have no body",
+        "Parameter '{0}' of handler '{1}' reads {2} from the request body, but a {3} request has none, so it is never there: {4}",
+        DiagnosticSeverity.Warning);
+
+    /// <summary>
+    /// A warning: the handler works, but while it blocks, every connection its I/O thread serves
+    /// waits. Only calls that plainly block are flagged (see the parser), so that it is never noise.
+    /// </summary>
+    public static readonly DiagnosticDescriptor BlockingCallOnIoThread = Create(
+        "FCGI027",
+        "Blocking call in a handler that runs on an I/O thread",
+        "Handler '{0}' calls {1}, which blocks its thread, and it runs on an I/O thread that other connections wait for meanwhile: await instead, or mark it {2} to run it on a worker thread",
+        DiagnosticSeverity.Warning);
+
     // No help link: the project has no public address yet, and a link to a page that does not exist
     // is worse than none. docs/handlers.md lists every id.
-    private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: null);
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: null);
 }

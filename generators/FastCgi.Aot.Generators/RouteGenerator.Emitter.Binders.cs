@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using FastCgi.Aot.Generators.Model;
 
@@ -18,6 +19,8 @@ internal sealed partial class RouteGenerator
             private readonly JsonContextModel _json;
             private readonly Dictionary<string, int> _routeValues;
             private readonly string? _failResult;
+
+            private const string EncodingType = "global::FastCgi.Aot.FcgiValueEncoding";
 
             /// <param name="routeValues">The index <c>Match</c> records each route value under, by name.</param>
             /// <param name="failResult">
@@ -48,7 +51,7 @@ internal sealed partial class RouteGenerator
             }
 
             /// <summary>Writes the binder of one parameter and returns the argument expression.</summary>
-                public string Bind(ParameterModel parameter, string local)
+            public string Bind(ParameterModel parameter, string local)
             {
                 switch (parameter.Source)
                 {
@@ -62,30 +65,28 @@ internal sealed partial class RouteGenerator
                         return EmitBody(parameter, local);
                     case BindingSource.Data:
                         return EmitData(parameter, local);
+                    case BindingSource.File:
+                        return EmitFile(parameter, local);
                 }
 
-                string source = parameter.Source switch
+                if (parameter.Collection != CollectionKind.None)
                 {
-                    BindingSource.Route => $"the route segment {{{parameter.Key}}}",
-                    BindingSource.CatchAll => $"the rest of the path, {{*{parameter.Key}}}",
-                    BindingSource.Query => $"the query string, key {Literal(parameter.Key)}",
-                    BindingSource.Param => $"the CGI parameter {parameter.Key}",
-                    _ => $"the header, CGI parameter {parameter.Key}",
-                };
-                string encoding = "global::FastCgi.Aot.FcgiValueEncoding." + parameter.Source switch
-                {
-                    BindingSource.Route or BindingSource.CatchAll => "Path",
-                    BindingSource.Query => "Query",
-                    _ => "None",
-                };
+                    return EmitValues(parameter, local);
+                }
+
                 string required = parameter.DefaultValue is null ? "required" : "optional";
-                _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}, {required}): from {source}");
+                _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}, {required}): from {Describe(parameter)}");
                 _writer.WriteLine($"{parameter.TypeName} {local};");
                 string raw = local + "Raw";
+
+                // A urlencoded form's values are percent-encoded, a multipart form's are not: the form says which.
+                string encoding = parameter.Source == BindingSource.Form ? local + "Encoding" : Encoding(parameter.Source);
                 string found = parameter.Source switch
                 {
                     BindingSource.Route or BindingSource.CatchAll => string.Empty,
                     BindingSource.Query => $"{Binding}.TryGetQueryValue(request.QueryString, {Utf8Literal(parameter.Key)}, out {Span} {raw})",
+                    BindingSource.Form => $"{Binding}.TryGetFormValue(request, {Utf8Literal(parameter.Key)}, out {Span} {raw}, out {EncodingType} {encoding})",
+                    BindingSource.Cookie => $"{Binding}.TryGetCookie(request, {Utf8Literal(parameter.Key)}, out {Span} {raw})",
                     _ => $"request.TryGetParam({Utf8Literal(parameter.Key)}, out {Span} {raw})",
                 };
 
@@ -94,7 +95,7 @@ internal sealed partial class RouteGenerator
                     _writer.WriteLine($"{Span} {raw} = {Binding}.GetRouteValue(request, {_routeValues[parameter.Key]});");
                     if (parameter.Source == BindingSource.Route || parameter.Kind == ValueKind.String)
                     {
-                        EmitParse(parameter, local, raw, encoding);
+                        EmitParse(parameter, local + "Value", raw, encoding, value => $"{local} = {value};");
                         _writer.WriteLine();
                         return local;
                     }
@@ -109,7 +110,7 @@ internal sealed partial class RouteGenerator
 
                 _writer.WriteLine($"if ({found})");
                 _writer.OpenBlock();
-                EmitParse(parameter, local, raw, encoding);
+                EmitParse(parameter, local + "Value", raw, encoding, value => $"{local} = {value};");
                 _writer.CloseBlock();
                 _writer.WriteLine("else");
                 _writer.OpenBlock();
@@ -127,7 +128,169 @@ internal sealed partial class RouteGenerator
                 return local;
             }
 
-                private void EmitParse(ParameterModel parameter, string local, string raw, string encoding)
+            /// <summary>Where a value comes from, as the comment above its binder says.</summary>
+            private static string Describe(ParameterModel parameter) => parameter.Source switch
+            {
+                BindingSource.Route => $"the route segment {{{parameter.Key}}}",
+                BindingSource.CatchAll => $"the rest of the path, {{*{parameter.Key}}}",
+                BindingSource.Query => $"the query string, key {Literal(parameter.Key)}",
+                BindingSource.Form => $"the form, field {Literal(parameter.Key)}",
+                BindingSource.Cookie => $"the cookie {Literal(parameter.Key)}",
+                BindingSource.Param => $"the CGI parameter {parameter.Key}",
+                _ => $"the header, CGI parameter {parameter.Key}",
+            };
+
+            /// <summary>How a source's values are encoded; a form's is known only at run time, from its content type.</summary>
+            private static string Encoding(BindingSource source) => $"{EncodingType}." + source switch
+            {
+                BindingSource.Route => "Path",
+
+                // A catch-all keeps %2F encoded: decoded, /files/a%2Fb (one segment) and /files/a/b
+                // (two) would bind the same value.
+                BindingSource.CatchAll => "PathRest",
+                BindingSource.Query => "Query",
+
+                // Cookies are taken as sent (RFC 6265 defines no encoding), as CGI parameters and headers are.
+                _ => "None",
+            };
+
+            /// <summary>
+            /// Writes the binder of a <c>T[]</c> or <c>List&lt;T&gt;</c>: every value of a repeated query key or
+            /// form field, in order. One pass counts them, so that the array is allocated once at its size,
+            /// and one parses them; a value that does not parse answers 400. An empty value of a non-string
+            /// is absent, as for one value: skipped, or null for nullable elements. No value at all binds an
+            /// empty collection, or null when the collection's type is nullable.
+            /// </summary>
+            private string EmitValues(ParameterModel parameter, string local)
+            {
+                bool query = parameter.Source == BindingSource.Query;
+                bool skipsEmpty = parameter.Kind != ValueKind.String && !parameter.ElementIsNullable;
+                bool nullWhenAbsent = parameter.DefaultValue is not null;
+                string values = local + "Values";
+                string count = local + "Count";
+                string present = local + "Present";
+                string items = nullWhenAbsent ? local + "Items" : local;
+                string raw = local + "Raw";
+                string element = parameter.ElementTypeName;
+                string enumerate = query
+                    ? $"{Binding}.EnumerateFormValues(request.QueryString, {Utf8Literal(parameter.Key)})"
+                    : $"{Binding}.EnumerateFormValues(request, {Utf8Literal(parameter.Key)})";
+                string source = query ? $"the query string, key {Literal(parameter.Key)}" : $"the form, field {Literal(parameter.Key)}";
+                string absent = nullWhenAbsent ? "null" : "empty";
+                string empties = parameter.Kind == ValueKind.String ? string.Empty : skipsEmpty ? ", empty ones skipped" : ", empty ones null";
+
+                _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}, {absent} when absent): every value of {source}{empties}");
+                _writer.WriteLine($"{(query ? "global::FastCgi.Aot.FcgiFormValueEnumerator" : "global::FastCgi.Aot.FcgiFormValues")} {values} = {enumerate};");
+                _writer.WriteLine($"int {count} = 0;");
+                if (nullWhenAbsent)
+                {
+                    _writer.WriteLine($"bool {present} = false;");
+                }
+
+                _writer.WriteLine($"while ({values}.MoveNext())");
+                _writer.OpenBlock();
+                if (nullWhenAbsent)
+                {
+                    _writer.WriteLine($"{present} = true;");
+                }
+
+                _writer.WriteLine(skipsEmpty ? $"{count} += {values}.Current.IsEmpty ? 0 : 1;" : $"{count}++;");
+                _writer.CloseBlock();
+                _writer.WriteLine();
+
+                Func<string, string> store;
+                if (parameter.Collection == CollectionKind.Array)
+                {
+                    string index = local + "Index";
+                    _writer.WriteLine($"{element}[] {items} = {count} == 0 ? global::System.Array.Empty<{element}>() : new {element}[{count}];");
+                    _writer.WriteLine($"int {index} = 0;");
+                    store = value => $"{items}[{index}++] = {value};";
+                }
+                else
+                {
+                    _writer.WriteLine($"global::System.Collections.Generic.List<{element}> {items} = new global::System.Collections.Generic.List<{element}>({count});");
+                    store = value => $"{items}.Add({value});";
+                }
+
+                _writer.WriteLine($"{values} = {enumerate};");
+                _writer.WriteLine($"while ({values}.MoveNext())");
+                _writer.OpenBlock();
+                _writer.WriteLine($"{Span} {raw} = {values}.Current;");
+                if (parameter.Kind != ValueKind.String)
+                {
+                    _writer.WriteLine($"if ({raw}.IsEmpty)");
+                    _writer.OpenBlock();
+                    if (!skipsEmpty)
+                    {
+                        _writer.WriteLine(store("null"));
+                    }
+
+                    _writer.WriteLine("continue;");
+                    _writer.CloseBlock();
+                    _writer.WriteLine();
+                }
+
+                EmitParse(parameter, local + "Value", raw, query ? Encoding(BindingSource.Query) : $"{values}.Encoding", store);
+                _writer.CloseBlock();
+                if (nullWhenAbsent)
+                {
+                    _writer.WriteLine();
+                    _writer.WriteLine($"{parameter.TypeName} {local} = {present} ? {items} : {parameter.DefaultValue};");
+                }
+
+                _writer.WriteLine();
+                return local;
+            }
+
+            /// <summary>Writes the binder of an uploaded file, or of every file of one field.</summary>
+            private string EmitFile(ParameterModel parameter, string local)
+            {
+                string key = Utf8Literal(parameter.Key);
+                string field = Literal(parameter.Key);
+                if (parameter.Collection != CollectionKind.None)
+                {
+                    string absent = parameter.DefaultValue is null ? "empty" : "null";
+                    _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}, {absent} when absent): every file of the multipart form, field {field}");
+                    string files = $"{Binding}.GetFiles(request, {key})";
+                    string all = parameter.Collection == CollectionKind.Array ? files + ".ToArray()" : files;
+                    if (parameter.DefaultValue is null)
+                    {
+                        _writer.WriteLine($"{parameter.TypeName} {local} = {all};");
+                    }
+                    else
+                    {
+                        _writer.WriteLine($"global::System.Collections.Generic.List<global::FastCgi.Aot.FcgiFile> {local}Files = {files};");
+                        string some = parameter.Collection == CollectionKind.Array ? $"{local}Files.ToArray()" : $"{local}Files";
+                        _writer.WriteLine($"{parameter.TypeName} {local} = {local}Files.Count == 0 ? {parameter.DefaultValue} : {some};");
+                    }
+
+                    _writer.WriteLine();
+                    return local;
+                }
+
+                string required = parameter.DefaultValue is null ? "required" : "optional";
+                _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}, {required}): the file of the multipart form, field {field}");
+                if (parameter.DefaultValue is null)
+                {
+                    _writer.WriteLine($"if (!{Binding}.TryGetFile(request, {key}, out global::FastCgi.Aot.FcgiFile? {local}))");
+                    _writer.OpenBlock();
+                    Fail($"{Binding}.WriteMissingFile(response, {field})");
+                    _writer.CloseBlock();
+                }
+                else
+                {
+                    _writer.WriteLine($"{parameter.TypeName} {local} = {Binding}.TryGetFile(request, {key}, out global::FastCgi.Aot.FcgiFile? {local}File) ? {local}File : {parameter.DefaultValue};");
+                }
+
+                _writer.WriteLine();
+                return local;
+            }
+
+            /// <summary>
+            /// Writes the parse of <paramref name="raw"/> into <paramref name="valueLocal"/>, answering 400 when it
+            /// does not parse, and the statement <paramref name="store"/> makes of the value.
+            /// </summary>
+            private void EmitParse(ParameterModel parameter, string valueLocal, string raw, string encoding, Func<string, string> store)
             {
                 string? parse = parameter.Kind switch
                 {
@@ -139,19 +302,19 @@ internal sealed partial class RouteGenerator
                 };
                 if (parse is null)
                 {
-                    _writer.WriteLine($"{local} = {Binding}.GetString({raw}, {encoding});");
+                    _writer.WriteLine(store($"{Binding}.GetString({raw}, {encoding})"));
                     return;
                 }
 
-                _writer.WriteLine($"if (!{parse}({raw}, {encoding}, out {parameter.ValueTypeName} {local}Value))");
+                _writer.WriteLine($"if (!{parse}({raw}, {encoding}, out {parameter.ValueTypeName} {valueLocal}))");
                 _writer.OpenBlock();
                 Fail($"{Binding}.WriteInvalidParameter(response, {Literal(parameter.Name)})");
                 _writer.CloseBlock();
                 _writer.WriteLine();
-                _writer.WriteLine($"{local} = {local}Value;");
+                _writer.WriteLine(store(valueLocal));
             }
 
-                private string EmitBody(ParameterModel parameter, string local)
+            private string EmitBody(ParameterModel parameter, string local)
             {
                 _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}): from the request body");
                 switch (parameter.Kind)
@@ -206,7 +369,7 @@ internal sealed partial class RouteGenerator
             }
 
             /// <summary>The Filter role's DATA stream, the file being filtered (FastCGI 1.0 §6.4), read as [FcgiBody] reads the body.</summary>
-                private string EmitData(ParameterModel parameter, string local)
+            private string EmitData(ParameterModel parameter, string local)
             {
                 _writer.WriteLine($"// {parameter.Name} ({parameter.TypeName}): from the Filter role's DATA stream");
                 switch (parameter.Kind)

@@ -87,6 +87,7 @@ internal sealed partial class RouteGenerator
             var result = new List<ParameterModel>();
             bool valid = true;
             string? bodyParameter = null;
+            string? formParameter = null;
             string? dataParameter = null;
             var boundSegments = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (IParameterSymbol parameter in method.Parameters)
@@ -95,6 +96,8 @@ internal sealed partial class RouteGenerator
                 ParameterModel? model = ParseParameter(parameter, displayName, httpMethod, segments, location, role);
                 if (model is null)
                 {
+                    // Its own error says what is wrong; a segment of its name is not also unbound (FCGI005).
+                    boundSegments.Add(parameter.Name);
                     valid = false;
                     continue;
                 }
@@ -113,6 +116,26 @@ internal sealed partial class RouteGenerator
                     }
 
                     bodyParameter = parameter.Name;
+                }
+
+                // A multipart body read as a form is no longer there as a body (FcgiRequest.Body
+                // throws): a handler binds one or the other, however many fields and files.
+                bool conflict = false;
+                if (model.Source is BindingSource.Form or BindingSource.File)
+                {
+                    conflict = formParameter is null && bodyParameter is not null;
+                    formParameter ??= parameter.Name;
+                }
+                else if (model.Source == BindingSource.Body)
+                {
+                    conflict = formParameter is not null;
+                }
+
+                if (conflict)
+                {
+                    string earlier = model.Source == BindingSource.Body ? formParameter! : bodyParameter!;
+                    Report(DiagnosticDescriptors.MultipleBodyParameters, location, earlier, parameter.Name, displayName, $"request body ('{formParameter}' as a form, '{bodyParameter}' as a body)");
+                    valid = false;
                 }
 
                 if (model.Source == BindingSource.Data)
@@ -155,8 +178,7 @@ internal sealed partial class RouteGenerator
             string typeName = type.ToDisplayString(s_typeFormat);
             if (parameter.RefKind != RefKind.None || parameter.IsParams)
             {
-                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, SupportedTypes);
-                return null;
+                return Unsupported(SupportedTypes);
             }
 
             string keyName = type.ToDisplayString(s_keyFormat);
@@ -171,38 +193,24 @@ internal sealed partial class RouteGenerator
             }
 
             AttributeData? query = FindAttribute(parameter, KnownTypes.FcgiQueryAttribute);
+            AttributeData? form = FindAttribute(parameter, KnownTypes.FcgiFormAttribute);
+            AttributeData? cookie = FindAttribute(parameter, KnownTypes.FcgiCookieAttribute);
             AttributeData? param = FindAttribute(parameter, KnownTypes.FcgiParamAttribute);
             AttributeData? header = FindAttribute(parameter, KnownTypes.FcgiHeaderAttribute);
             bool body = FindAttribute(parameter, KnownTypes.FcgiBodyAttribute) is not null;
             bool data = FindAttribute(parameter, KnownTypes.FcgiDataAttribute) is not null;
+            int attributeCount = (query is null ? 0 : 1) + (form is null ? 0 : 1) + (cookie is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0) + (data ? 1 : 0);
+            if (attributeCount > 1)
+            {
+                Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "it has more than one of [FcgiQuery], [FcgiForm], [FcgiCookie], [FcgiParam], [FcgiHeader], [FcgiBody] and [FcgiData]; keep one");
+                return null;
+            }
 
             ITypeSymbol valueType = UnwrapNullable(type, out bool nullableValue);
             string valueTypeName = valueType.ToDisplayString(s_keyFormat);
             bool canBeNull = nullableValue || (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated);
             string? defaultValue = DefaultValue(parameter, typeName, canBeNull);
-            ValueKind simple = SimpleKind(valueType);
-
-            // The body: the byte and stream types always, a string or JSON type when marked or inferred.
-            ValueKind bodyKind = valueType switch
-            {
-                _ when IsByteMemory(valueType) => ValueKind.ByteMemory,
-                IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte } => ValueKind.ByteArray,
-                _ when keyName == "global::System.IO.Stream" => ValueKind.Stream,
-                { SpecialType: SpecialType.System_String } when body => ValueKind.String,
-                _ when simple == ValueKind.None && !IsUnsupported(valueType) => ValueKind.Json,
-                _ => ValueKind.None,
-            };
-
-            // A collection other than bytes can only be a JSON body; say so rather than blame the source.
-            bool collection = simple == ValueKind.None && bodyKind is not (ValueKind.ByteMemory or ValueKind.ByteArray or ValueKind.Stream) && IsCollection(valueType);
-            string unsupported = collection ? CollectionsBindOnlyTheBody : SupportedTypes;
-
-            int attributeCount = (query is null ? 0 : 1) + (param is null ? 0 : 1) + (header is null ? 0 : 1) + (body ? 1 : 0) + (data ? 1 : 0);
-            if (attributeCount > 1)
-            {
-                Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "it has more than one of [FcgiQuery], [FcgiParam], [FcgiHeader], [FcgiBody] and [FcgiData]; keep one");
-                return null;
-            }
+            ValueShape shape = Classify(valueType, out ValueKind kind, out CollectionKind collection, out ITypeSymbol? element);
 
             if (data)
             {
@@ -213,89 +221,63 @@ internal sealed partial class RouteGenerator
                     return null;
                 }
 
-                ValueKind dataKind = bodyKind is ValueKind.ByteMemory or ValueKind.ByteArray or ValueKind.Stream ? bodyKind
+                ValueKind dataKind = shape == ValueShape.BodyBytes ? kind
                     : valueType.SpecialType == SpecialType.System_String ? ValueKind.String
                     : ValueKind.None;
-                if (dataKind == ValueKind.None)
-                {
-                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, SupportedTypes);
-                    return null;
-                }
-
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Data, dataKind, string.Empty, defaultValue, type.IsReferenceType);
+                return dataKind == ValueKind.None
+                    ? Unsupported(SupportedTypes)
+                    : new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Data, dataKind, string.Empty, defaultValue, type.IsReferenceType);
             }
 
-            if (bodyKind != ValueKind.None && (body || simple == ValueKind.None))
+            if (body)
             {
-                if (bodyKind == ValueKind.Json && !body && httpMethod is "GET" or "HEAD" or "DELETE" or AnyMethod)
+                switch (shape)
                 {
-                    if (collection)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
-                        return null;
-                    }
-
-                    if (httpMethod == AnyMethod)
-                    {
-                        Report(
-                            DiagnosticDescriptors.ParameterHasNoSource,
-                            location,
-                            parameter.Name,
-                            displayName,
-                            $"a before hook runs before routes of every method, so it reads '{typeName}' from the body only when it is marked [FcgiBody]");
-                        return null;
-                    }
-
-                    Report(
-                        DiagnosticDescriptors.ParameterHasNoSource,
-                        location,
-                        parameter.Name,
-                        displayName,
-                        $"a {httpMethod} request has no body to read '{typeName}' from; mark it [FcgiBody] to read the body anyway, or use a simple type");
-                    return null;
+                    case ValueShape.File or ValueShape.Files:
+                        return Unsupported(FileAdvice);
+                    case ValueShape.Simple when kind != ValueKind.String:
+                    case ValueShape.Unsupported:
+                        return Unsupported(SupportedTypes);
+                    case ValueShape.Collection when IsUnsupported(valueType):
+                        return Unsupported(CollectionAdvice(valueType));
                 }
 
-                if (query is not null || param is not null || header is not null)
+                return Body(shape switch
                 {
-                    Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
-                    return null;
-                }
-
-                if (role == HandlerRole.Authorizer)
-                {
-                    Report(
-                        DiagnosticDescriptors.ParameterSourceNotInRole,
-                        location,
-                        parameter.Name,
-                        displayName,
-                        "the request body",
-                        "Authorizer",
-                        "the web server sends an authorizer the request's parameters but not its body (FastCGI 1.0 §6.3); bind a CGI parameter, a header or a query value instead");
-                    return null;
-                }
-
-                string key = bodyKind == ValueKind.Json ? keyName : string.Empty;
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Body, bodyKind, key, defaultValue, type.IsReferenceType);
+                    ValueShape.BodyBytes => kind,
+                    ValueShape.Simple => ValueKind.String,
+                    _ => ValueKind.Json,
+                });
             }
 
-            if (simple == ValueKind.None || body)
+            if (param is not null || header is not null || cookie is not null)
             {
-                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, unsupported);
-                return null;
-            }
-
-            if (param is not null || header is not null)
-            {
-                string? name = (param ?? header)!.ConstructorArguments.FirstOrDefault().Value as string;
+                string? name = (param ?? header ?? cookie)!.ConstructorArguments.FirstOrDefault().Value as string;
                 if (string.IsNullOrEmpty(name))
                 {
-                    Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "the attribute names no parameter or header");
+                    string what = param is not null ? "[FcgiParam] names no CGI parameter" : header is not null ? "[FcgiHeader] names no header" : "[FcgiCookie] names no cookie";
+                    Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, what);
                     return null;
+                }
+
+                switch (shape)
+                {
+                    case ValueShape.File or ValueShape.Files:
+                        return Unsupported(FileAdvice);
+                    case ValueShape.Values or ValueShape.Collection:
+                        return Unsupported(OneValueAdvice);
+                    case not ValueShape.Simple:
+                        return Unsupported(SupportedTypes);
                 }
 
                 if (param is not null)
                 {
-                    return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Param, simple, name!, defaultValue);
+                    return Value(BindingSource.Param, name!);
+                }
+
+                if (cookie is not null)
+                {
+                    return Value(BindingSource.Cookie, name!);
                 }
 
                 // The rule the runtime's FcgiRequest.TryGetHeader uses: the same file, compiled into both.
@@ -306,25 +288,288 @@ internal sealed partial class RouteGenerator
                     return null;
                 }
 
-                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Header, simple, cgiName, defaultValue);
+                return Value(BindingSource.Header, cgiName);
             }
 
-            if (query is null)
+            if (query is not null || form is not null)
             {
-                foreach (SegmentModel segment in segments)
+                string? named = (query ?? form)!.ConstructorArguments.FirstOrDefault().Value as string;
+                if (form is not null && named is { Length: 0 })
                 {
-                    if (segment.Kind != SegmentKind.Literal && string.Equals(segment.Value, parameter.Name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        return new ParameterModel(parameter.Name, typeName, valueTypeName, segment.Kind == SegmentKind.CatchAll ? BindingSource.CatchAll : BindingSource.Route, simple, segment.Value, defaultValue);
-                    }
+                    Report(DiagnosticDescriptors.ParameterHasNoSource, location, parameter.Name, displayName, "[FcgiForm(\"\")] names no form field: name one, or leave the name out for the parameter's");
+                    return null;
+                }
+
+                string key = named ?? parameter.Name;
+                switch (shape)
+                {
+                    case ValueShape.Simple or ValueShape.Values:
+                        break;
+                    case ValueShape.File or ValueShape.Files when form is not null:
+                        break;
+                    case ValueShape.File or ValueShape.Files:
+                        return Unsupported(FileAdvice);
+                    case ValueShape.BodyBytes when kind == ValueKind.ByteArray:
+                        return Unsupported(ByteArrayAdvice);
+                    case ValueShape.Collection:
+                        return Unsupported(CollectionAdvice(valueType));
+                    default:
+                        return Unsupported(SupportedTypes);
+                }
+
+                return query is not null ? Value(BindingSource.Query, key) : FormValue(key);
+            }
+
+            // Unmarked: a name of the template is its route value; then the type decides.
+            foreach (SegmentModel segment in segments)
+            {
+                if (segment.Kind != SegmentKind.Literal && string.Equals(segment.Value, parameter.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return shape == ValueShape.Simple
+                        ? Value(segment.Kind == SegmentKind.CatchAll ? BindingSource.CatchAll : BindingSource.Route, segment.Value)
+                        : Unsupported(RouteValueAdvice);
                 }
             }
 
-            string queryKey = query?.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
-            return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Query, simple, queryKey, defaultValue);
+            switch (shape)
+            {
+                case ValueShape.File or ValueShape.Files:
+                    return FormValue(parameter.Name);
+                case ValueShape.BodyBytes:
+                    return Body(kind);
+                case ValueShape.Simple or ValueShape.Values:
+                    return Value(BindingSource.Query, parameter.Name);
+                case ValueShape.Unsupported:
+                    return Unsupported(SupportedTypes);
+                case ValueShape.Collection when IsUnsupported(valueType) || httpMethod is "GET" or "HEAD" or "DELETE" or AnyMethod:
+                    // A collection of JSON values (or another collection) binds only a JSON body, which
+                    // an unmarked parameter of these reads only on methods that carry one.
+                    return Unsupported(CollectionAdvice(valueType));
+            }
+
+            if (httpMethod == AnyMethod)
+            {
+                Report(
+                    DiagnosticDescriptors.ParameterHasNoSource,
+                    location,
+                    parameter.Name,
+                    displayName,
+                    $"a before hook runs before routes of every method, so it reads '{typeName}' from the body only when it is marked [FcgiBody]");
+                return null;
+            }
+
+            if (httpMethod is "GET" or "HEAD" or "DELETE")
+            {
+                Report(
+                    DiagnosticDescriptors.ParameterHasNoSource,
+                    location,
+                    parameter.Name,
+                    displayName,
+                    $"a {httpMethod} request has no body to read '{typeName}' from; mark it [FcgiBody] to read the body anyway, or use a simple type");
+                return null;
+            }
+
+            return Body(ValueKind.Json);
 
             ParameterModel Special(BindingSource source) => new(parameter.Name, typeName, typeName, source, ValueKind.None, string.Empty, null);
+
+            ParameterModel? Unsupported(string advice)
+            {
+                Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, displayName, typeName, advice);
+                return null;
+            }
+
+            // A single value, or every value of a repeated key or field.
+            ParameterModel Value(BindingSource source, string key)
+            {
+                if (shape != ValueShape.Values)
+                {
+                    return new ParameterModel(parameter.Name, typeName, valueTypeName, source, kind, key, defaultValue);
+                }
+
+                ITypeSymbol elementValue = UnwrapNullable(element!, out bool elementNullable);
+                return new ParameterModel(
+                    parameter.Name,
+                    typeName,
+                    elementValue.ToDisplayString(s_keyFormat),
+                    source,
+                    kind,
+                    key,
+                    defaultValue,
+                    type.IsReferenceType,
+                    collection,
+                    element!.ToDisplayString(s_typeFormat),
+                    elementNullable);
+            }
+
+            // A field of the request's form, or a file: what the body brings, so not in an authorizer's request.
+            ParameterModel? FormValue(string key)
+            {
+                bool file = shape is ValueShape.File or ValueShape.Files;
+                if (role == HandlerRole.Authorizer)
+                {
+                    return NotInRole(file ? "an uploaded file" : "the request's form");
+                }
+
+                if (httpMethod is "GET" or "HEAD")
+                {
+                    Report(
+                        DiagnosticDescriptors.FormOnRouteWithoutBody,
+                        location,
+                        parameter.Name,
+                        displayName,
+                        file ? $"the file '{key}'" : $"the form field '{key}'",
+                        httpMethod,
+                        file
+                            ? "browsers upload files with a form of method=\"post\" and enctype=\"multipart/form-data\": declare the route with Method = \"POST\""
+                            : "an HTML form with method=\"get\" sends its fields in the query string, which [FcgiQuery] binds; a form that posts them needs a route with Method = \"POST\"");
+                }
+
+                return file
+                    ? new ParameterModel(parameter.Name, typeName, "global::" + KnownTypes.FcgiFile, BindingSource.File, ValueKind.File, key, defaultValue, IsReferenceType: true, collection)
+                    : Value(BindingSource.Form, key);
+            }
+
+            ParameterModel? Body(ValueKind bodyKind)
+            {
+                if (role == HandlerRole.Authorizer)
+                {
+                    return NotInRole("the request body");
+                }
+
+                string key = bodyKind == ValueKind.Json ? keyName : string.Empty;
+                return new ParameterModel(parameter.Name, typeName, valueTypeName, BindingSource.Body, bodyKind, key, defaultValue, type.IsReferenceType);
+            }
+
+            ParameterModel? NotInRole(string what)
+            {
+                Report(
+                    DiagnosticDescriptors.ParameterSourceNotInRole,
+                    location,
+                    parameter.Name,
+                    displayName,
+                    what,
+                    "Authorizer",
+                    "the web server sends an authorizer the request's parameters but not its body (FastCGI 1.0 §6.3); bind a CGI parameter, a header, a cookie or a query value instead");
+                return null;
+            }
         }
+
+        /// <summary>What a parameter's type is, as far as choosing its source goes.</summary>
+        private enum ValueShape
+        {
+            /// <summary>One value parsed from text: a string, a number, an enum, a parsable type.</summary>
+            Simple,
+
+            /// <summary>A <c>T[]</c> or <c>List&lt;T&gt;</c> of simple values: every value of a repeated key or field.</summary>
+            Values,
+
+            /// <summary><c>FcgiFile</c>: a multipart part with a file name.</summary>
+            File,
+
+            /// <summary><c>FcgiFile[]</c> or <c>List&lt;FcgiFile&gt;</c>.</summary>
+            Files,
+
+            /// <summary><c>ReadOnlyMemory&lt;byte&gt;</c>, <c>byte[]</c> or <c>Stream</c>: the body as it is.</summary>
+            BodyBytes,
+
+            /// <summary>Any other collection: only JSON can bind it, if anything.</summary>
+            Collection,
+
+            /// <summary>Any other class, struct or record: a JSON body.</summary>
+            Json,
+
+            /// <summary>Nothing binds it: interfaces, delegates, <c>object</c>, spans, pointers.</summary>
+            Unsupported,
+        }
+
+        /// <summary>Sorts a type (nullable removed) into a <see cref="ValueShape"/>, with how it is read and, for collections, their kind and element.</summary>
+        private ValueShape Classify(ITypeSymbol type, out ValueKind kind, out CollectionKind collection, out ITypeSymbol? element)
+        {
+            collection = CollectionKind.None;
+            element = null;
+            kind = ValueKind.None;
+            if (IsFcgiFile(type))
+            {
+                kind = ValueKind.File;
+                return ValueShape.File;
+            }
+
+            if (IsByteMemory(type))
+            {
+                kind = ValueKind.ByteMemory;
+                return ValueShape.BodyBytes;
+            }
+
+            if (type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte })
+            {
+                kind = ValueKind.ByteArray;
+                return ValueShape.BodyBytes;
+            }
+
+            if (type.ToDisplayString(s_keyFormat) == "global::System.IO.Stream")
+            {
+                kind = ValueKind.Stream;
+                return ValueShape.BodyBytes;
+            }
+
+            kind = SimpleKind(type);
+            if (kind != ValueKind.None)
+            {
+                return ValueShape.Simple;
+            }
+
+            if (TryGetCollection(type, out CollectionKind candidate, out ITypeSymbol item))
+            {
+                if (IsFcgiFile(UnwrapNullable(item, out _)))
+                {
+                    kind = ValueKind.File;
+                    collection = candidate;
+                    return ValueShape.Files;
+                }
+
+                kind = SimpleKind(UnwrapNullable(item, out _));
+                if (kind != ValueKind.None)
+                {
+                    collection = candidate;
+                    element = item;
+                    return ValueShape.Values;
+                }
+            }
+
+            return IsCollection(type) ? ValueShape.Collection
+                : IsUnsupported(type) ? ValueShape.Unsupported
+                : ValueShape.Json;
+        }
+
+        /// <summary>A <c>T[]</c> (one dimension) or a <c>List&lt;T&gt;</c>, the collections repeated values bind.</summary>
+        private static bool TryGetCollection(ITypeSymbol type, out CollectionKind kind, out ITypeSymbol element)
+        {
+            if (type is IArrayTypeSymbol { Rank: 1 } array)
+            {
+                kind = CollectionKind.Array;
+                element = array.ElementType;
+                return true;
+            }
+
+            if (type is INamedTypeSymbol { IsGenericType: true } named &&
+                named.OriginalDefinition.ToDisplayString(s_keyFormat) == "global::System.Collections.Generic.List<T>")
+            {
+                kind = CollectionKind.List;
+                element = named.TypeArguments[0];
+                return true;
+            }
+
+            kind = CollectionKind.None;
+            element = type;
+            return false;
+        }
+
+        private static bool IsFcgiFile(ITypeSymbol type) => type.ToDisplayString(s_keyFormat) == "global::" + KnownTypes.FcgiFile;
+
+        /// <summary>FCGI001's advice for a collection that does not bind here: which collections bind, and from where.</summary>
+        private static string CollectionAdvice(ITypeSymbol type) =>
+            TryGetCollection(type, out _, out _) ? CollectionElementsBindSimpleValues : RepeatedValuesBindArraysAndLists;
 
         /// <summary>The kind of a value parsed from text, or <see cref="ValueKind.None"/>.</summary>
         private ValueKind SimpleKind(ITypeSymbol type)
@@ -449,7 +694,9 @@ internal sealed partial class RouteGenerator
             ITypeSymbol type = UnwrapNullable(parameter.Type, out _);
             if (value is null)
             {
-                return "default";
+                // `string s = null!`: the handler asked for null in a non-nullable parameter, and
+                // the generated code passes it on without a warning of its own.
+                return parameter.Type.IsReferenceType && parameter.Type.NullableAnnotation != NullableAnnotation.Annotated ? "default!" : "default";
             }
 
             if (type.TypeKind == TypeKind.Enum)

@@ -22,14 +22,31 @@ internal sealed partial class RouteGenerator
 
         /// <summary>FCGI001's advice for a type no source binds.</summary>
         internal const string SupportedTypes =
-            "use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported";
+            "use a string, a number, bool, char, Guid, DateTime, DateTimeOffset, TimeSpan, an enum, a type implementing ISpanParsable<T> or IUtf8SpanParsable<T>, a T[] or List<T> of these, FcgiFile (or FcgiFile[], List<FcgiFile>), FcgiRequest, FcgiResponse, CancellationToken, or a body type (ReadOnlyMemory<byte>, byte[], Stream, string or a JSON type with [FcgiBody]), or in a filter a DATA type (ReadOnlyMemory<byte>, byte[], Stream or string with [FcgiData]); ref, out, in and params are not supported";
 
-        /// <summary>
-        /// FCGI001's advice for a collection outside the body. One place to change when repeated query
-        /// keys (<c>?id=1&amp;id=2</c>) bind arrays and lists.
-        /// </summary>
-        internal const string CollectionsBindOnlyTheBody =
-            "a collection is bound only from a JSON body (an array or List<T> marked [FcgiBody]); the query string, CGI parameters and headers bind one value, and repeated keys such as ?id=1&id=2 are not bound: take one value, or read request.QueryString";
+        /// <summary>FCGI001's advice for a collection other than <c>T[]</c> and <c>List&lt;T&gt;</c> outside a JSON body.</summary>
+        internal const string RepeatedValuesBindArraysAndLists =
+            "repeated query keys and form fields (?id=1&id=2) bind a T[] or List<T> of simple values (strings, numbers, bool, char, Guid, dates and times, enums, parsable types, or nullable ones), and no other collection: use T[] or List<T>, or bind a JSON body of a concrete collection type with [FcgiBody]";
+
+        /// <summary>FCGI001's advice for a <c>T[]</c> or <c>List&lt;T&gt;</c> whose elements are not simple values, outside a JSON body.</summary>
+        internal const string CollectionElementsBindSimpleValues =
+            "the elements of a T[] or List<T> bound from repeated query keys or form fields are simple values (strings, numbers, bool, char, Guid, dates and times, enums, parsable types, or nullable ones) or FcgiFile; a nested collection or a collection of JSON types binds only a JSON body, marked [FcgiBody] on GET, HEAD and DELETE routes and in before hooks";
+
+        /// <summary>FCGI001's advice for a collection bound from a source that has one value per name.</summary>
+        internal const string OneValueAdvice =
+            "a CGI parameter, a header and a cookie bind one value each (for a repeated cookie, the first): take a string and split it, or enumerate request.Params";
+
+        /// <summary>FCGI001's advice for a route value of a type that is not a simple value.</summary>
+        internal const string RouteValueAdvice =
+            "a route value is one path segment (for a catch-all, the rest of the path) and binds a simple value: a string, a number, bool, char, Guid, a date or time, an enum or a parsable type; rename the parameter if it should come from elsewhere";
+
+        /// <summary>FCGI001's advice for an uploaded file bound from anything but a form.</summary>
+        internal const string FileAdvice =
+            "an uploaded file comes only from a multipart form: leave the parameter unmarked to bind the part named after it, or mark it [FcgiForm(\"name\")] to name the part";
+
+        /// <summary>FCGI001's advice for <c>byte[]</c> with [FcgiQuery] or [FcgiForm], which is the body's type.</summary>
+        internal const string ByteArrayAdvice =
+            "byte[] binds the request body; repeated byte values bind a List<byte>, and an uploaded file an FcgiFile";
 
         private readonly Compilation _compilation;
         private readonly List<DiagnosticInfo> _diagnostics = new();
@@ -47,7 +64,7 @@ internal sealed partial class RouteGenerator
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
-            return parser.ParseRouteHandler(method, syntax, context.Attributes, cancellationToken);
+            return parser.ParseRouteHandler(method, syntax, context.SemanticModel, context.Attributes, cancellationToken);
         }
 
         public static HandlerModel ParseAuthorizer(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -64,7 +81,7 @@ internal sealed partial class RouteGenerator
             }
 
             var parser = new Parser(context.SemanticModel.Compilation);
-            return parser.ParseRoleHandler(method, syntax, context.Attributes[0], role, cancellationToken);
+            return parser.ParseRoleHandler(method, syntax, context.SemanticModel, context.Attributes[0], role, cancellationToken);
         }
 
         /// <summary>Reads <c>[assembly: FcgiJsonContext(typeof(T))]</c> and the <c>[JsonSerializable]</c> types of T.</summary>
@@ -131,7 +148,7 @@ internal sealed partial class RouteGenerator
             _ => type.Name,
         };
 
-        private HandlerModel ParseRouteHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
+        private HandlerModel ParseRouteHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel semanticModel, ImmutableArray<AttributeData> attributes, CancellationToken cancellationToken)
         {
             string displayName = method.ContainingType.Name + "." + method.Name;
             Location location = syntax.Identifier.GetLocation();
@@ -214,10 +231,16 @@ internal sealed partial class RouteGenerator
                 return HandlerModel.FromDiagnostics(_diagnostics.ToImmutableEquatableArray());
             }
 
+            // One route that runs on an I/O thread is enough for a blocking call to stall it.
+            if (attributes.Any(static a => !a.NamedArguments.Any(static n => n.Key == "Blocking" && n.Value.Value is true)))
+            {
+                CheckBlockingCalls(syntax, semanticModel, displayName, "[FcgiRoute(…, Blocking = true)]", cancellationToken);
+            }
+
             return new HandlerModel(endpoints.ToImmutableEquatableArray(), _diagnostics.ToImmutableEquatableArray());
         }
 
-        private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
+        private HandlerModel ParseRoleHandler(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel semanticModel, AttributeData attribute, HandlerRole role, CancellationToken cancellationToken)
         {
             string displayName = method.ContainingType.Name + "." + method.Name;
             Location location = syntax.Identifier.GetLocation();
@@ -237,12 +260,20 @@ internal sealed partial class RouteGenerator
                 valid = false;
             }
 
+            bool secondRole = earlier is not null;
             if (role == HandlerRole.Authorizer && HasAttribute(method, KnownTypes.FcgiFilterAttribute))
             {
+                secondRole = true;
                 valid = false;
             }
 
             valid &= TryParseRunOptions(attribute, displayName, attributeLocation, out bool blocking, out long maxBodyBytes);
+
+            // A method with two roles is an error (FCGI017); warning about its body once per role would repeat itself.
+            if (!blocking && !secondRole)
+            {
+                CheckBlockingCalls(syntax, semanticModel, displayName, $"[{AttributeName(role)}(Blocking = true)]", cancellationToken);
+            }
 
             ResultModel? result = ParseResult(method, displayName, location);
             ImmutableEquatableArray<ParameterModel>? parameters = ParseParameters(method, displayName, string.Empty, string.Empty, new List<SegmentModel>(), 0, role);

@@ -112,6 +112,7 @@ internal sealed partial class RouteGenerator
                     }
                 }
 
+                dispatched &= ReadsFormOrBody(diagnostics, route, chain.Select(i => hooks[i]), site.Location);
                 if (dispatched)
                 {
                     routes.Add(route with { BeforeHooks = chain.ToImmutableEquatableArray() });
@@ -174,6 +175,53 @@ internal sealed partial class RouteGenerator
 
             var application = new ApplicationModel(routes.ToImmutableEquatableArray(), authorizer, filter, hooks.ToImmutableEquatableArray(), afterHook, json, canRegister);
             return new Resolution(application, diagnostics.ToImmutableEquatableArray());
+        }
+
+        /// <summary>
+        /// Reports a route whose before hooks and handler together bind both the body (bytes, text, a
+        /// stream, JSON) and its form (fields, files): the form of a multipart body is read as it
+        /// arrives, after which there is no body to bind. The parser reports the pair within one method;
+        /// this, a pair across a hook and the route, or two hooks. True when there is none.
+        /// </summary>
+        private static bool ReadsFormOrBody(List<DiagnosticInfo> diagnostics, EndpointModel route, IEnumerable<HookModel> hooks, LocationInfo? location)
+        {
+            // Each with the position of its method in the order they run: hooks first, then the route.
+            (string Name, string Owner, int Position)? form = null;
+            (string Name, string Owner, int Position)? body = null;
+            int position = 0;
+            foreach (MethodModel method in hooks.Select(static h => h.Method).Concat(new[] { route.Handler }))
+            {
+                string owner = ReferenceEquals(method, route.Handler) ? string.Empty : method.DisplayName;
+                foreach (ParameterModel parameter in method.Parameters)
+                {
+                    if (parameter.Source is BindingSource.Form or BindingSource.File)
+                    {
+                        form ??= (parameter.Name, owner, position);
+                    }
+                    else if (parameter.Source == BindingSource.Body)
+                    {
+                        body ??= (parameter.Name, owner, position);
+                    }
+                }
+
+                position++;
+            }
+
+            if (form is not { } f || body is not { } b || f.Position == b.Position)
+            {
+                return true;
+            }
+
+            (string Name, string Owner, int Position) first = f.Position < b.Position ? f : b;
+            (string Name, string Owner, int Position) second = f.Position < b.Position ? b : f;
+            diagnostics.Add(new DiagnosticInfo(
+                DiagnosticDescriptors.MultipleBodyParameters,
+                location,
+                new[] { Named(first), Named(second), route.Handler.DisplayName, $"request body ('{f.Name}' as a form, '{b.Name}' as a body)" }.ToImmutableEquatableArray()));
+            return false;
+
+            static string Named((string Name, string Owner, int Position) parameter) =>
+                parameter.Owner.Length == 0 ? parameter.Name : $"{parameter.Name}' of before hook '{parameter.Owner}";
         }
 
         /// <summary>Reports each JSON type of a handler or hook that the context has no info for; true when it has all.</summary>

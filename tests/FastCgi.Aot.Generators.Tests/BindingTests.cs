@@ -59,6 +59,27 @@ public sealed class BindingTests(SampleAppFixture fixture) : IClassFixture<Sampl
         Assert.Equal("12", (await Server.SendAsync("GET", "/add?%61=1%30&b=2")).Body);
     }
 
+    [Theory]
+    [InlineData("/files/a/b", "file:a/b")]
+    [InlineData("/files/a%2Fb", "file:a%2Fb")]
+    [InlineData("/files/a%2fb/c", "file:a%2fb/c")]
+    [InlineData("/files/caf%C3%A9%20au%20lait", "file:caf\u00e9 au lait")]
+    [InlineData("/files/a+b", "file:a+b")]
+    [InlineData("/files/", "file:")]
+    public async Task ACatchAllIsPercentDecodedExceptAnEncodedSlash(string uri, string body)
+    {
+        Assert.Equal(System.Text.RegularExpressions.Regex.Unescape(body), (await Server.SendAsync("GET", uri)).Body);
+    }
+
+    [Theory]
+    [InlineData("/item/a%2Fb", "put a/b")]
+    [InlineData("/item/a+b%20c", "put a+b c")]
+    public async Task ARouteSegmentIsPercentDecodedWholly(string uri, string body)
+    {
+        // The path was split at its real slashes before decoding, so a decoded "/" in a segment is unambiguous.
+        Assert.Equal(body, (await Server.SendAsync("PUT", uri)).Body);
+    }
+
     [Fact]
     public async Task IUtf8SpanParsableAndDefaultValuesBindFromTheRoute()
     {

@@ -32,19 +32,79 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("List<int> ids", "GET")]
-    [InlineData("int[] ids", "GET")]
-    [InlineData("System.Collections.Generic.IEnumerable<int> ids", "GET")]
-    [InlineData("[FcgiQuery] List<int> ids", "POST")]
-    [InlineData("[FcgiHeader(\"X-Id\")] string[] ids", "GET")]
-    public void FCGI001_ACollectionOutsideTheBodySaysWhatBindsCollections(string parameter, string method)
+    [InlineData("IEnumerable<int> ids", "GET", RouteGenerator.Parser.RepeatedValuesBindArraysAndLists)]
+    [InlineData("HashSet<string> ids", "GET", RouteGenerator.Parser.RepeatedValuesBindArraysAndLists)]
+    [InlineData("[FcgiQuery] Dictionary<string, int> ids", "POST", RouteGenerator.Parser.RepeatedValuesBindArraysAndLists)]
+    [InlineData("[FcgiForm] IReadOnlyList<int> ids", "POST", RouteGenerator.Parser.RepeatedValuesBindArraysAndLists)]
+    [InlineData("int[][] ids", "GET", RouteGenerator.Parser.CollectionElementsBindSimpleValues)]
+    [InlineData("List<List<int>> ids", "GET", RouteGenerator.Parser.CollectionElementsBindSimpleValues)]
+    [InlineData("List<User> ids", "GET", RouteGenerator.Parser.CollectionElementsBindSimpleValues)]
+    [InlineData("[FcgiForm] User[] ids", "POST", RouteGenerator.Parser.CollectionElementsBindSimpleValues)]
+    [InlineData("[FcgiHeader(\"X-Id\")] string[] ids", "GET", RouteGenerator.Parser.OneValueAdvice)]
+    [InlineData("[FcgiParam(\"IDS\")] List<int> ids", "GET", RouteGenerator.Parser.OneValueAdvice)]
+    [InlineData("[FcgiCookie(\"ids\")] int[] ids", "GET", RouteGenerator.Parser.OneValueAdvice)]
+    public void FCGI001_ACollectionThatDoesNotBindSaysWhichDo(string parameter, string method, string advice)
     {
         Diagnostic d = Single(
-            "using System.Collections.Generic;\nstatic class Api { [FcgiRoute(\"/x\", Method = \"" + method + "\")] public static string X(" + parameter + ") => \"\"; }",
+            "using System.Collections.Generic;\n[assembly: FcgiJsonContext(typeof(TestJsonContext))]\nstatic class Api { [FcgiRoute(\"/x\", Method = \"" + method + "\")] public static string X(" + parameter + ") => \"\"; }",
             "FCGI001",
             "ids");
-        Assert.EndsWith("which cannot be bound: " + RouteGenerator.Parser.CollectionsBindOnlyTheBody, d.GetMessage(), System.StringComparison.Ordinal);
-        Assert.Contains("repeated keys such as ?id=1&id=2 are not bound", d.GetMessage(), System.StringComparison.Ordinal);
+        Assert.EndsWith("which cannot be bound: " + advice, d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("List<int> ids", "GET")]
+    [InlineData("int[] ids", "GET")]
+    [InlineData("string?[]? ids", "DELETE")]
+    [InlineData("List<int?> ids", "HEAD")]
+    [InlineData("int[] ids", "POST")]
+    [InlineData("[FcgiQuery(\"id\")] List<Guid> ids", "PUT")]
+    [InlineData("[FcgiForm] List<DateTime> ids", "POST")]
+    [InlineData("[FcgiForm(\"id\")] Color[] ids", "PATCH")]
+    [InlineData("List<byte> ids", "GET")]
+    public void ArraysAndListsOfSimpleValuesBindRepeatedKeys(string parameter, string method)
+    {
+        GeneratorRunner.Run(Usings + "using System.Collections.Generic;\npublic enum Color { Red }\nstatic class Api { [FcgiRoute(\"/x\", Method = \"" + method + "\")] public static string X(" + parameter + ") => \"\"; }").AssertCleanBuild();
+    }
+
+    [Theory]
+    [InlineData("[FcgiQuery] FcgiFile file")]
+    [InlineData("[FcgiHeader(\"X-File\")] FcgiFile file")]
+    [InlineData("[FcgiCookie(\"file\")] FcgiFile? file")]
+    [InlineData("[FcgiParam(\"FILE\")] FcgiFile file")]
+    [InlineData("[FcgiBody] FcgiFile file")]
+    [InlineData("[FcgiQuery] FcgiFile[] file")]
+    [InlineData("[FcgiBody] List<FcgiFile> file")]
+    public void FCGI001_AFileComesOnlyFromAForm(string parameter)
+    {
+        Diagnostic d = Single(
+            "using System.Collections.Generic;\nstatic class Api { [FcgiRoute(\"/x\", Method = \"POST\")] public static string X(" + parameter + ") => \"\"; }",
+            "FCGI001",
+            "file");
+        Assert.EndsWith("which cannot be bound: " + RouteGenerator.Parser.FileAdvice, d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiQuery] byte[] data")]
+    [InlineData("[FcgiForm] byte[] data")]
+    public void FCGI001_ByteArrayIsTheBodyNotRepeatedValues(string parameter)
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\", Method = \"POST\")] public static string X(" + parameter + ") => \"\"; }", "FCGI001", "data");
+        Assert.EndsWith("which cannot be bound: " + RouteGenerator.Parser.ByteArrayAdvice, d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/x/{ids}", "int[] ids")]
+    [InlineData("/x/{*ids}", "List<string> ids")]
+    [InlineData("/x/{ids}", "FcgiFile ids")]
+    public void FCGI001_ARouteValueIsOneSimpleValue(string template, string parameter)
+    {
+        string source = "using System.Collections.Generic;\nstatic class Api { [FcgiRoute(\"" + template + "\", Method = \"POST\")] public static string X(" + parameter + ") => \"\"; }";
+        Diagnostic d = Single(source, "FCGI001", "ids");
+        Assert.EndsWith("which cannot be bound: " + RouteGenerator.Parser.RouteValueAdvice, d.GetMessage(), System.StringComparison.Ordinal);
+
+        // The segment has its parameter, of the wrong type: that is the one error, not also FCGI005.
+        Assert.Single(GeneratorRunner.Run(Usings + source).Diagnostics);
     }
 
     [Fact]
@@ -322,10 +382,25 @@ public sealed class DiagnosticTests
         Assert.Contains("mark it [FcgiBody]", d.GetMessage(), System.StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void FCGI006_TwoSourceAttributesLeaveNoSource()
+    [Theory]
+    [InlineData("[FcgiQuery, FcgiHeader(\"A\")] string a")]
+    [InlineData("[FcgiForm, FcgiQuery] string a")]
+    [InlineData("[FcgiCookie(\"a\"), FcgiForm] string a")]
+    public void FCGI006_TwoSourceAttributesLeaveNoSource(string parameter)
     {
-        Single("static class Api { [FcgiRoute(\"/x\")] public static string X([FcgiQuery, FcgiHeader(\"A\")] string a) => a; }", "FCGI006", "a");
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\", Method = \"POST\")] public static string X(" + parameter + ") => a; }", "FCGI006", "a");
+        Assert.EndsWith("has no source: it has more than one of [FcgiQuery], [FcgiForm], [FcgiCookie], [FcgiParam], [FcgiHeader], [FcgiBody] and [FcgiData]; keep one", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiCookie(\"\")] string? a", "[FcgiCookie] names no cookie")]
+    [InlineData("[FcgiHeader(\"\")] string? a", "[FcgiHeader] names no header")]
+    [InlineData("[FcgiParam(\"\")] string? a", "[FcgiParam] names no CGI parameter")]
+    [InlineData("[FcgiForm(\"\")] string? a", "[FcgiForm(\"\")] names no form field: name one, or leave the name out for the parameter's")]
+    public void FCGI006_AnAttributeThatNamesNothing(string parameter, string reason)
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\", Method = \"POST\")] public static string X(" + parameter + ") => \"\"; }", "FCGI006", "a");
+        Assert.Equal("Parameter 'a' of handler 'Api.X' has no source: " + reason, d.GetMessage());
     }
 
     [Fact]
@@ -374,6 +449,35 @@ public sealed class DiagnosticTests
             "FCGI011",
             "b");
         Assert.Equal("Parameters 'a' and 'b' of handler 'Api.X' both bind the request body: keep one", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[FcgiForm] string name, ReadOnlyMemory<byte> body", "body", "name", "body")]
+    [InlineData("System.IO.Stream body, FcgiFile name", "name", "body", "name")]
+    [InlineData("[FcgiBody] string body, [FcgiForm] int name, [FcgiForm] int other", "name", "body", "name")]
+    public void FCGI011_AFormAndTheBodyBothBindTheBody(string parameters, string locatedText, string first, string second)
+    {
+        Diagnostic d = Single("static class Api { [FcgiRoute(\"/x\", Method = \"POST\")] public static int X(" + parameters + ") => 1; }", "FCGI011", locatedText);
+        Assert.Equal($"Parameters '{first}' and '{second}' of handler 'Api.X' both bind the request body ('name' as a form, 'body' as a body): keep one", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData(
+        "[FcgiRouteGroup(\"/g\")] static class G { [FcgiBefore] public static FcgiResult? Check([FcgiForm] string? token) => null; [FcgiRoute(\"/x\", Method = \"POST\")] public static int X(ReadOnlyMemory<byte> body) => 1; [FcgiRoute(\"/y\")] public static int Y() => 1; }",
+        "FcgiRoute(\"/x\", Method = \"POST\")",
+        "Parameters 'token' of before hook 'G.Check' and 'body' of handler 'G.X' both bind the request body ('token' as a form, 'body' as a body): keep one")]
+    [InlineData(
+        "static class All { [FcgiBefore(AllRoutes = true)] public static FcgiResult? H(System.IO.Stream body) => null; }\nstatic class Api { [FcgiRoute(\"/x\", Method = \"PUT\")] public static int X(FcgiFile file) => 1; [FcgiRoute(\"/y\")] public static int Y() => 1; }",
+        "FcgiRoute(\"/x\", Method = \"PUT\")",
+        "Parameters 'body' of before hook 'All.H' and 'file' of handler 'Api.X' both bind the request body ('file' as a form, 'body' as a body): keep one")]
+    public void FCGI011_AHookAndItsRouteBindTheFormAndTheBody(string source, string locatedText, string message)
+    {
+        Diagnostic d = Single(source, "FCGI011", locatedText);
+        Assert.Equal(message, d.GetMessage());
+
+        // That route is left out; the others the hook guards are not.
+        string generated = GeneratorRunner.Run(Usings + source).Sources.Single().SourceText.ToString();
+        Assert.DoesNotContain("\"x\"u8", generated, System.StringComparison.Ordinal);
     }
 
     [Fact]
@@ -440,6 +544,24 @@ public sealed class DiagnosticTests
             "FCGI016",
             "body");
         Assert.StartsWith("Parameter 'body' of handler 'Api.X' binds the request body, which a request of the Authorizer role does not carry: ", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiForm] string? body", "the request's form")]
+    [InlineData("FcgiFile? body", "an uploaded file")]
+    [InlineData("[FcgiForm(\"f\")] System.Collections.Generic.List<FcgiFile> body", "an uploaded file")]
+    public void FCGI016_AnAuthorizerHasNoForm(string parameter, string what)
+    {
+        Diagnostic d = Single("static class Api { [FcgiAuthorizer] public static FcgiResult X(" + parameter + ") => FcgiResults.Ok(); }", "FCGI016", "body");
+        Assert.Equal(
+            $"Parameter 'body' of handler 'Api.X' binds {what}, which a request of the Authorizer role does not carry: the web server sends an authorizer the request's parameters but not its body (FastCGI 1.0 §6.3); bind a CGI parameter, a header, a cookie or a query value instead",
+            d.GetMessage());
+    }
+
+    [Fact]
+    public void AFilterBindsItsBodysForm()
+    {
+        GeneratorRunner.Run(Usings + "static class Api { [FcgiFilter] public static string X([FcgiData] string data, [FcgiForm] string? name, FcgiFile? file) => data; }").AssertCleanBuild();
     }
 
     [Fact]
@@ -539,14 +661,90 @@ public sealed class DiagnosticTests
         Assert.DoesNotContain("\"bad\"u8", source, System.StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the generator and checks it reports exactly one error, with the id, located on <paramref name="locatedText"/>.</summary>
+    [Theory]
+    [InlineData("[FcgiForm] string? name", "GET", "the form field 'name'", FormFieldAdvice)]
+    [InlineData("[FcgiForm(\"n\")] int[] name", "HEAD", "the form field 'n'", FormFieldAdvice)]
+    [InlineData("FcgiFile name", "GET", "the file 'name'", FileUploadAdvice)]
+    [InlineData("[FcgiForm(\"f\")] FcgiFile[] name", "GET", "the file 'f'", FileUploadAdvice)]
+    public void FCGI026_AFormOnARouteWhoseRequestsHaveNoBody(string parameter, string method, string what, string advice)
+    {
+        string source = "static class Api { [FcgiRoute(\"/x\", Method = \"" + method + "\")] public static string X(" + parameter + ") => \"\"; }";
+        Diagnostic d = Single(source, "FCGI026", "name", severity: DiagnosticSeverity.Warning);
+        Assert.Equal($"Parameter 'name' of handler 'Api.X' reads {what} from the request body, but a {method} request has none, so it is never there: {advice}", d.GetMessage());
+
+        // A warning: the route is still dispatched.
+        Assert.Contains("\"x\"u8", GeneratorRunner.Run(Usings + source).Sources.Single().SourceText.ToString(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiRoute(\"/x\", Method = \"POST\")] public static string X([FcgiForm] string? name, FcgiFile? file) => \"\";")]
+    [InlineData("[FcgiRoute(\"/x\", Method = \"DELETE\")] public static string X([FcgiForm] string? name) => \"\";")]
+    [InlineData("[FcgiBefore(AllRoutes = true)] public static FcgiResult? X([FcgiForm] string? name, FcgiFile? file) => null; [FcgiRoute(\"/y\")] public static string Y() => \"\";")]
+    public void FCGI026_NotOnRoutesWhoseRequestsMayHaveABody(string members)
+    {
+        GeneratorRunner.Run(Usings + "static class Api { " + members + " }").AssertCleanBuild();
+    }
+
+    private const string Fetch =
+        "static Task<int> Fetch() => Task.FromResult(1); static ValueTask<int> FetchValue() => new(1); ";
+
+    [Theory]
+    [InlineData("{ System.Threading.Thread.Sleep(10); return 1; }", "System.Threading.Thread.Sleep(10)", "Thread.Sleep")]
+    [InlineData("{ Task.Delay(1).Wait(); return 1; }", "Task.Delay(1).Wait()", "Task.Wait()")]
+    [InlineData("{ Task<int> t = Fetch(); t.Wait(5); return t.Result; }", "t.Wait(5)", "Task.Wait()")]
+    [InlineData("{ Task.WaitAll(Fetch(), Fetch()); return 1; }", "Task.WaitAll(Fetch(), Fetch())", "Task.WaitAll")]
+    [InlineData("=> Fetch().Result;", "Fetch().Result", ".Result")]
+    [InlineData("=> (FetchValue()).Result;", "(FetchValue()).Result", ".Result")]
+    [InlineData("=> Fetch().ConfigureAwait(false).GetAwaiter().GetResult();", "Fetch().ConfigureAwait(false).GetAwaiter().GetResult()", ".GetAwaiter().GetResult()")]
+    [InlineData("=> FetchValue().GetAwaiter().GetResult();", "FetchValue().GetAwaiter().GetResult()", ".GetAwaiter().GetResult()")]
+    public void FCGI027_ABlockingCallInAHandlerOnAnIoThread(string body, string locatedText, string call)
+    {
+        Diagnostic d = Single("static class Api { " + Fetch + "[FcgiRoute(\"/x\")] public static int X() " + body + " }", "FCGI027", locatedText, severity: DiagnosticSeverity.Warning);
+        Assert.Equal(
+            $"Handler 'Api.X' calls {call}, which blocks its thread, and it runs on an I/O thread that other connections wait for meanwhile: await instead, or mark it [FcgiRoute(…, Blocking = true)] to run it on a worker thread",
+            d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[FcgiAuthorizer]", "FcgiAuthorizer(Blocking = true)")]
+    [InlineData("[FcgiFilter(MaxBodyBytes = 10)]", "FcgiFilter(Blocking = true)")]
+    [InlineData("[FcgiRoute(\"/a\", Blocking = true)] [FcgiRoute(\"/b\")]", "FcgiRoute(…, Blocking = true)")]
+    public void FCGI027_SaysHowToMarkEachKindOfHandler(string attributes, string mark)
+    {
+        Diagnostic d = Single("static class Api { " + attributes + " public static FcgiResult X() { System.Threading.Thread.Sleep(1); return FcgiResults.Ok(); } }", "FCGI027", "System.Threading.Thread.Sleep(1)", severity: DiagnosticSeverity.Warning);
+        Assert.EndsWith($"or mark it [{mark}] to run it on a worker thread", d.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[FcgiRoute(\"/x\", Blocking = true)] public static int X() { System.Threading.Thread.Sleep(1); return Fetch().Result; }")]
+    [InlineData("[FcgiRoute(\"/x\", Blocking = true)] [FcgiRoute(\"/y\", Method = \"POST\", Blocking = true)] public static int X() => Fetch().Result;")]
+    [InlineData("[FcgiAuthorizer(Blocking = true)] public static FcgiResult X() { Task.Delay(1).Wait(); return FcgiResults.Ok(); }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static async Task<int> X() { Task<int> t = Fetch(); await t; return t.Result; }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static ValueTask<int> X() { Task<int> t = Fetch(); return t.IsCompletedSuccessfully ? new(t.Result + t.GetAwaiter().GetResult()) : new(t); }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() => Task.FromResult(1).Result + ValueTask.FromResult(2).Result;")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() { System.Threading.Thread.Sleep(0); Task<int> t = Fetch(); return t.Wait(0) && Task.WaitAll(new Task[] { t }, TimeSpan.Zero) && t.Wait(timeout: TimeSpan.Zero) ? 1 : 0; }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static Task X() => Task.Run(() => System.Threading.Thread.Sleep(1));")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() { return Local(); static int Local() { System.Threading.Thread.Sleep(1); return Fetch().Result; } }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() => Helper(); static int Helper() { System.Threading.Thread.Sleep(1); return 1; }")]
+    [InlineData("[FcgiRoute(\"/x\")] public static int X() { Sleep(1); return Wait().Result; } static void Sleep(int ms) { } static Job Wait() => new(); public sealed class Job { public int Result => 1; }")]
+    [InlineData("[FcgiBefore(AllRoutes = true)] public static FcgiResult? H() { System.Threading.Thread.Sleep(1); return null; } [FcgiRoute(\"/x\", Blocking = true)] public static int X() => 1;")]
+    public void FCGI027_NotWhereNothingPlainlyBlocksAnIoThread(string members)
+    {
+        GeneratorRunner.Run(Usings + "static class Api { " + Fetch + members + " }").AssertCleanBuild();
+    }
+
+    private const string FormFieldAdvice = "an HTML form with method=\"get\" sends its fields in the query string, which [FcgiQuery] binds; a form that posts them needs a route with Method = \"POST\"";
+
+    private const string FileUploadAdvice = "browsers upload files with a form of method=\"post\" and enctype=\"multipart/form-data\": declare the route with Method = \"POST\"";
+
+    /// <summary>Runs the generator and checks it reports exactly one diagnostic with the id (an error unless said), located on <paramref name="locatedText"/>.</summary>
     /// <remarks>With <paramref name="occurrence"/>, the location must be that occurrence (0-based) of <paramref name="locatedText"/> in the source.</remarks>
-    private static Diagnostic Single(string source, string id, string locatedText, int? occurrence = null)
+    private static Diagnostic Single(string source, string id, string locatedText, int? occurrence = null, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         string text = Usings + source;
         GeneratorRun run = GeneratorRunner.Run(text);
         Diagnostic diagnostic = Assert.Single(run.Diagnostics.Where(d => d.Id == id));
-        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(locatedText, text.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         if (occurrence is not null)
         {

@@ -44,16 +44,20 @@ internal sealed class InMemoryServer(Assembly assembly)
             exchange.Request.Endpoint = Match(exchange.Request);
         }
 
-        await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
+        await Handle(exchange);
         return Parse(exchange.RenderResponse());
     }
 
     /// <summary>Calls the generated HandleAsync on a request whose endpoint the test chose, as the server would have stored it.</summary>
     public async Task<CgiResponse> SendAsync(FcgiInMemoryExchange exchange)
     {
-        await (ValueTask)_handle.Invoke(null, [exchange.Request, exchange.Response])!;
+        await Handle(exchange);
         return Parse(exchange.RenderResponse());
     }
+
+    /// <summary>Calls the generated HandleAsync; an exception it throws comes out as itself, as it would reach the server.</summary>
+    private ValueTask Handle(FcgiInMemoryExchange exchange) =>
+        (ValueTask)_handle.Invoke(null, BindingFlags.DoNotWrapExceptions, binder: null, [exchange.Request, exchange.Response], culture: null)!;
 
     /// <summary>Calls the generated Match on a request built as <see cref="SendAsync(string, string, string?, IEnumerable{KeyValuePair{string, string}}?, CancellationToken, FcgiRole, byte[]?, bool)"/> builds it.</summary>
     public FcgiEndpoint Match(string method, string uri, IEnumerable<KeyValuePair<string, string>>? parameters = null, FcgiRole role = FcgiRole.Responder) =>

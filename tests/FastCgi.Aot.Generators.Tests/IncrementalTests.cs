@@ -182,9 +182,40 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void AnUnrelatedEditLeavesFormsFilesAndCookiesCached()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("FormsApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 1, "static class Other { public static int Value => 2; public static int More => 3; }");
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Handlers);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.BeforeHooks);
+        AssertAllCachedOrUnchanged(result, GeneratorSteps.Application);
+        AssertSourceOutputCached(result);
+    }
+
+    [Theory]
+    [InlineData("[FcgiForm(\"e-mail\")]", "[FcgiForm(\"mail\")]", "\"mail\"u8")]
+    [InlineData("[FcgiCookie(\"theme\")] string? theme", "[FcgiCookie(\"skin\")] string? theme", "\"skin\"u8")]
+    [InlineData("List<FcgiFile>? extras", "FcgiFile[]? extras", "global::FastCgi.Aot.FcgiFile[]? p2 = p2Files.Count == 0 ? default : p2Files.ToArray();")]
+    [InlineData("[FcgiForm] List<int> n", "[FcgiForm] List<long> n", "TryParseUtf8<long>")]
+    public void ChangingAFormFileOrCookieParameterModifiesTheApplication(string before, string after, string emitted)
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce("FormsApp.cs");
+        CSharpCompilation edited = ReplaceTree(compilation, 0, GeneratorRunner.Resource("FormsApp.cs").Replace(before, after, StringComparison.Ordinal));
+
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Handlers].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[GeneratorSteps.Application].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(emitted, result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoStepOutputHoldsASymbolSyntaxOrCompilation()
     {
-        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("HooksApp.cs"));
+        GeneratorRun run = GeneratorRunner.Run(GeneratorRunner.Resource("SampleApp.cs"), GeneratorRunner.Resource("RolesApp.cs"), GeneratorRunner.Resource("HooksApp.cs"), GeneratorRunner.Resource("FormsApp.cs"));
         string[] ours =
         [
             GeneratorSteps.Handlers, GeneratorSteps.Authorizers, GeneratorSteps.Filters, GeneratorSteps.RouteGroups, GeneratorSteps.BeforeHooks, GeneratorSteps.AfterHooks,

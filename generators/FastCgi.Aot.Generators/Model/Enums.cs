@@ -6,8 +6,13 @@ internal enum BindingSource
     Route,
     CatchAll,
     Query,
+    Form,
+    Cookie,
     Param,
     Header,
+
+    /// <summary>An uploaded file: a part of a multipart form with a file name.</summary>
+    File,
     Body,
     Data,
     Request,
@@ -36,6 +41,15 @@ internal enum ValueKind
     ByteMemory,
     ByteArray,
     Stream,
+    File,
+}
+
+/// <summary>Whether a parameter takes one value, or every value of a repeated key or field, and as what.</summary>
+internal enum CollectionKind
+{
+    None,
+    Array,
+    List,
 }
 
 /// <summary>How a handler's result is written.</summary>

@@ -23,6 +23,12 @@ internal sealed record MethodModel(
     /// <summary>The type and method as logs name them, without <c>global::</c>: <c>HelloFcgi.Routes.GetUser</c>.</summary>
     public string QualifiedName => ContainingType.Replace("global::", string.Empty) + "." + MethodName;
 
+    /// <summary>
+    /// True when the method binds form fields or files: its endpoint then has a multipart body read
+    /// into the form as it arrives rather than kept as a body.
+    /// </summary>
+    public bool ReadsForm => Parameters.Any(static p => p.Source is BindingSource.Form or BindingSource.File);
+
     /// <summary>The types the handler reads or writes as JSON, each once: the result's first.</summary>
     public IEnumerable<string> JsonTypes
     {
@@ -51,10 +57,16 @@ internal sealed record MethodModel(
 /// <remarks>Must stay value-equatable.</remarks>
 /// <param name="Name">The C# name, used in comments and in 400 messages.</param>
 /// <param name="TypeName">The declared type, fully qualified with its nullable annotation.</param>
-/// <param name="ValueTypeName">The type parsed, with <see cref="System.Nullable{T}"/> removed.</param>
-/// <param name="Key">The route parameter, query key, CGI parameter name, or JSON type name.</param>
-/// <param name="DefaultValue">The C# expression of the default when the value is absent, or null when it is required.</param>
+/// <param name="ValueTypeName">The type parsed, with <see cref="System.Nullable{T}"/> removed; for a collection, its element's.</param>
+/// <param name="Key">The route parameter, query key, form field, cookie, CGI parameter name, or JSON type name.</param>
+/// <param name="DefaultValue">
+/// The C# expression of the default when the value is absent, or null when it is required. A
+/// collection is never required: null here means an empty one when the key is absent.
+/// </param>
 /// <param name="IsReferenceType">True when the type is a reference type (JSON bodies check them for null).</param>
+/// <param name="Collection">For a <c>T[]</c> or <c>List&lt;T&gt;</c>, which: it takes every value of a repeated key, field or file part.</param>
+/// <param name="ElementTypeName">For a collection, its element type as declared (<c>int?</c>, <c>string</c>); empty otherwise.</param>
+/// <param name="ElementIsNullable">For a collection of <see cref="System.Nullable{T}"/>, true: an empty value binds null rather than being skipped.</param>
 internal sealed record ParameterModel(
     string Name,
     string TypeName,
@@ -63,7 +75,10 @@ internal sealed record ParameterModel(
     ValueKind Kind,
     string Key,
     string? DefaultValue,
-    bool IsReferenceType = false);
+    bool IsReferenceType = false,
+    CollectionKind Collection = CollectionKind.None,
+    string ElementTypeName = "",
+    bool ElementIsNullable = false);
 
 /// <summary>What a handler returns and how to write it.</summary>
 /// <remarks>Must stay value-equatable.</remarks>

@@ -319,6 +319,10 @@ public static class FcgiBinding
     public static ValueTask WriteMissingParameter(FcgiResponse response, string parameterName) =>
         WriteError(response, 400, $"Required parameter '{parameterName}' is missing.");
 
+    /// <summary>400 Bad Request: a required <see cref="FcgiFile"/> parameter has no part of its name in the form.</summary>
+    public static ValueTask WriteMissingFile(FcgiResponse response, string parameterName) =>
+        WriteError(response, 400, $"Required file '{parameterName}' is missing.");
+
     /// <summary>400 Bad Request: a parameter's value does not parse.</summary>
     public static ValueTask WriteInvalidParameter(FcgiResponse response, string parameterName) =>
         WriteError(response, 400, $"Parameter '{parameterName}' has an invalid value.");
