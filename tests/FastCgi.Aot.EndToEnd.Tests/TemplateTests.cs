@@ -20,6 +20,9 @@ public sealed class TemplateTests(SampleFixture fixture)
         PackageFeed feed = fixture.Feed;
         feed.Pack(Path.Combine(SampleFixture.RepositoryRoot(), "templates", "FastCgi.Aot.Templates", "FastCgi.Aot.Templates.csproj"), "FastCgi.Aot.Templates");
 
+        // The template's tests send requests through the in-memory test client, as a user's would.
+        feed.Pack(Path.Combine(SampleFixture.RepositoryRoot(), "src", "FastCgi.Aot.Testing", "FastCgi.Aot.Testing.csproj"), "FastCgi.Aot.Testing");
+
         // A hive of its own, so the test neither sees nor changes the templates the user installed.
         string hive = fixture.CreateDirectory("template-hive");
         string parent = fixture.CreateDirectory("template-app");
@@ -27,7 +30,7 @@ public sealed class TemplateTests(SampleFixture fixture)
         Run(["new", "install", $"FastCgi.Aot.Templates@{feed.Version}", "--add-source", feed.Directory, "--debug:custom-hive", hive], parent, builds: false);
         Run(["new", "fcgi", "-n", "MyApp", "-o", project, "--debug:custom-hive", hive], parent, builds: false);
 
-        foreach (string file in new[] { "MyApp.slnx", "Dockerfile", "deploy/nginx.conf", "deploy/myapp.service", "deploy/myapp.socket", "src/MyApp/Program.cs", "tests/MyApp.Tests/ApiTests.cs" })
+        foreach (string file in new[] { "MyApp.slnx", "Dockerfile", "deploy/nginx.conf", "deploy/myapp.service", "deploy/myapp.socket", "src/MyApp/Program.cs", "tests/MyApp.Tests/ApiTests.cs", "tests/MyApp.Tests/RequestTests.cs" })
         {
             Assert.True(File.Exists(Path.Combine(project, file)), $"dotnet new fcgi did not create {file}");
         }
@@ -41,6 +44,7 @@ public sealed class TemplateTests(SampleFixture fixture)
         feed.WriteNuGetConfig(project);
         string testLog = Run(["test", project], project);
         Assert.Contains("Passed!", testLog, StringComparison.Ordinal);
+        Assert.Matches(@"Passed:\s+8\b", testLog);
 
         string x64 = Publish(project, "linux-x64");
         ElfFile x64Elf = ElfFile.Read(x64);

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace FcgiApp.Tests;
 
-/// <summary>The handlers are plain static methods: these tests call them directly.</summary>
+/// <summary>The handlers are plain static methods: these tests call them directly (RequestTests sends them requests).</summary>
 public sealed class ApiTests
 {
     [Fact]
