@@ -103,11 +103,13 @@ internal sealed partial class RouteGenerator : IIncrementalGenerator
             .Select(static (resolved, _) => resolved.Diagnostics)
             .WithTrackingName(GeneratorSteps.Diagnostics);
 
-        context.RegisterSourceOutput(diagnostics, static (production, list) =>
+        // Diagnostics travel as plain values (a syntax tree would defeat the cache) and are tied back
+        // to the compilation's trees only here, at the end, so that #pragma suppresses them.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (production, input) =>
         {
-            foreach (DiagnosticInfo diagnostic in list)
+            foreach (DiagnosticInfo diagnostic in input.Left)
             {
-                production.ReportDiagnostic(diagnostic.ToDiagnostic());
+                production.ReportDiagnostic(diagnostic.ToDiagnostic(input.Right));
             }
         });
     }

@@ -733,6 +733,31 @@ public sealed class DiagnosticTests
         GeneratorRunner.Run(Usings + "static class Api { " + Fetch + members + " }").AssertCleanBuild();
     }
 
+    [Fact]
+    public void FCGI027_IsSilencedByPragmaAroundTheCall()
+    {
+        GeneratorRun run = GeneratorRunner.Run(Usings + """
+            static class Api
+            {
+                [FcgiRoute("/x")]
+                public static int X()
+                {
+            #pragma warning disable FCGI027
+                    System.Threading.Thread.Sleep(1);
+            #pragma warning restore FCGI027
+                    System.Threading.Thread.Sleep(2);
+                    return 1;
+                }
+            }
+            """);
+
+        // The second call is outside the pragma: reported, in the compilation's own tree.
+        Diagnostic reported = Assert.Single(run.Diagnostics, static d => d.Id == "FCGI027" && !d.IsSuppressed);
+        Assert.Equal(LocationKind.SourceFile, reported.Location.Kind);
+        Assert.Contains("Sleep(2)", reported.Location.SourceTree!.GetText().ToString(reported.Location.SourceSpan), System.StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Diagnostics, static d => d.Id == "FCGI027" && d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan).Contains("Sleep(1)", System.StringComparison.Ordinal) && !d.IsSuppressed);
+    }
+
     private const string FormFieldAdvice = "an HTML form with method=\"get\" sends its fields in the query string, which [FcgiQuery] binds; a form that posts them needs a route with Method = \"POST\"";
 
     private const string FileUploadAdvice = "browsers upload files with a form of method=\"post\" and enctype=\"multipart/form-data\": declare the route with Method = \"POST\"";

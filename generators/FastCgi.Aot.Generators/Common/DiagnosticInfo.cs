@@ -13,8 +13,8 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments) =>
         new(descriptor, LocationInfo.From(location), arguments.ToImmutableEquatableArray());
 
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.Cast<object?>().ToArray());
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
+        Diagnostic.Create(Descriptor, Location?.ToLocation(compilation), Arguments.Cast<object?>().ToArray());
 
     public bool Equals(DiagnosticInfo? other) =>
         other is not null &&

@@ -16,5 +16,21 @@ internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePosi
         return new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
     }
 
-    public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
+    /// <summary>
+    /// The location in <paramref name="compilation"/>'s own syntax tree for the file when it has one,
+    /// so that <c>#pragma warning disable</c> and <c>[SuppressMessage]</c> apply to the diagnostic
+    /// (the compiler checks those only for a location in a tree); a file location otherwise.
+    /// </summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && TextSpan.End <= tree.Length)
+            {
+                return Location.Create(tree, TextSpan);
+            }
+        }
+
+        return Location.Create(FilePath, TextSpan, LineSpan);
+    }
 }
