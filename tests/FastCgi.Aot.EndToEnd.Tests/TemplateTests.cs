@@ -35,6 +35,13 @@ public sealed class TemplateTests(SampleFixture fixture)
             Assert.True(File.Exists(Path.Combine(project, file)), $"dotnet new fcgi did not create {file}");
         }
 
+        // Every mention of the template's placeholder name became the chosen one, in paths and in text.
+        foreach (string file in Directory.GetFiles(project, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("myfcgiapp", file, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("myfcgiapp", File.ReadAllText(file), StringComparison.OrdinalIgnoreCase);
+        }
+
         // The project is the package reference and PublishAot: nothing copied from the sample.
         string csproj = File.ReadAllText(Path.Combine(project, "src", "MyApp", "MyApp.csproj"));
         Assert.Contains($"<PackageReference Include=\"FastCgi.Aot\" Version=\"{feed.Version}\" />", csproj, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using FastCgi.Aot;
 
 return FcgiServer.Run(args);
 
-namespace FcgiApp
+namespace MyFcgiApp
 {
     /// <summary>The application's routes: each handler is a static method the source generator binds.</summary>
     public static class Api

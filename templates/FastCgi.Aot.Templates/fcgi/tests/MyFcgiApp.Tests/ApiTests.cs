@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace FcgiApp.Tests;
+namespace MyFcgiApp.Tests;
 
 /// <summary>The handlers are plain static methods: these tests call them directly (RequestTests sends them requests).</summary>
 public sealed class ApiTests

@@ -2,7 +2,7 @@ using System.Threading.Tasks;
 using FastCgi.Aot.Testing;
 using Xunit;
 
-namespace FcgiApp.Tests;
+namespace MyFcgiApp.Tests;
 
 /// <summary>
 /// Requests through the application's generated dispatcher, in memory: the same binding, error
