@@ -188,6 +188,14 @@ internal struct FcgiStreamFramer
     /// <summary>Appends content, splitting it into records of at most 65,535 bytes.</summary>
     public void Write(ReadOnlySpan<byte> content)
     {
+        // Room for all of it (and a header and padding per record) at once: a large write then
+        // grows the buffer once instead of doubling it, and copying it, record by record.
+        if (content.Length > FcgiConstants.MaxContentLength)
+        {
+            long records = (content.Length / FcgiConstants.MaxContentLength) + 2;
+            _buffer.GetSpan((int)Math.Min(Array.MaxLength - (long)_buffer.Length, content.Length + (records * (FcgiConstants.HeaderLength + 8))));
+        }
+
         while (!content.IsEmpty)
         {
             if (_open < 0 || ContentOfOpen == FcgiConstants.MaxContentLength)
