@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 
 namespace FastCgi.Aot.Connections;
@@ -28,9 +28,12 @@ internal sealed class BlockingWorkerPool
 
     private readonly int _maxThreads;
     private readonly int _maxQueued;
-    private readonly ConcurrentQueue<(IBlockingWork Work, RequestContext Context)> _queue = new();
-    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
-    private readonly object _startLock = new();
+    // The queue and the idle workers' wait share one lock. Monitor.Wait parks a worker without
+    // spinning (a semaphore spins first, and 8 or more spinning workers take the cores the I/O
+    // threads need on a small host); a request wakes one idle worker, and only when one is idle.
+    private readonly Queue<(IBlockingWork Work, RequestContext Context)> _queue = new();
+    private readonly object _lock = new();
+    private int _idle;
     private readonly Action<string> _logError;
     private int _threads;
     private int _queued;
@@ -73,13 +76,25 @@ internal sealed class BlockingWorkerPool
             return false;
         }
 
-        _queue.Enqueue((work, context));
-        _signal.Release();
+        bool start;
+        lock (_lock)
+        {
+            _queue.Enqueue((work, context));
+            if (_idle > 0)
+            {
+                _idle--;
+                Monitor.Pulse(_lock);
+                start = false;
+            }
+            else
+            {
+                start = _threads < _maxThreads;
+            }
+        }
 
-        // One signal per queued request, so no wake-up is lost; a thread more when the threads
-        // not running a handler are fewer than the requests waiting. Two callers may both see
-        // the shortfall and start one each: a spare thread, within the bound, is harmless.
-        if (Volatile.Read(ref _threads) - Volatile.Read(ref _busy) < Volatile.Read(ref _queued))
+        // No worker idle: one more, within the bound (otherwise the request waits for the next
+        // worker that finishes, in the queue).
+        if (start)
         {
             StartThreadIfBelowBound();
         }
@@ -89,21 +104,23 @@ internal sealed class BlockingWorkerPool
 
     private void StartThreadIfBelowBound()
     {
-        lock (_startLock)
+        int number;
+        lock (_lock)
         {
             if (_threads >= _maxThreads)
             {
                 return;
             }
 
-            int number = ++_threads;
-            var thread = new Thread(Work, maxStackSize: 0)
-            {
-                IsBackground = true,
-                Name = "fcgi-blocking-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
-            thread.Start();
+            number = ++_threads;
         }
+
+        var thread = new Thread(Work, maxStackSize: 0)
+        {
+            IsBackground = true,
+            Name = "fcgi-blocking-" + number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        thread.Start();
     }
 
     private void Work()
@@ -111,10 +128,16 @@ internal sealed class BlockingWorkerPool
         t_isWorker = true;
         while (true)
         {
-            _signal.Wait();
-            if (!_queue.TryDequeue(out (IBlockingWork Work, RequestContext Context) item))
+            (IBlockingWork Work, RequestContext Context) item;
+            lock (_lock)
             {
-                continue;
+                // The pulse that woke this worker was counted off _idle by the one who queued;
+                // a worker that finds the queue empty (another took the item first) waits again.
+                while (!_queue.TryDequeue(out item))
+                {
+                    _idle++;
+                    Monitor.Wait(_lock);
+                }
             }
 
             Interlocked.Increment(ref _busy);
