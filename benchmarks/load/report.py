@@ -19,9 +19,10 @@ import statistics
 
 OURS = "fastcgi-aot"
 REFERENCES = ["libfcgi", "kestrel"]
-SHAPE_ORDER = ["hello", "users", "json", "form", "large-64k", "large-1m", "upload", "mem", "haproxy", "conn-per-request"]
+SHAPE_ORDER = ["hello", "blocking-hello", "users", "json", "form", "large-64k", "large-1m", "upload", "mem", "haproxy", "conn-per-request"]
 SHAPE_TITLES = {
     "hello": "hello: GET /hello",
+    "blocking-hello": "blocking-hello: GET /blocking/hello, a Blocking = true handler (worker pool)",
     "users": "users: GET /users/42, a small JSON object",
     "json": "json: POST of a 1 KiB JSON body, answered with JSON",
     "form": "form: POST of 10 urlencoded fields, answered with JSON",
@@ -36,7 +37,7 @@ SHAPE_TITLES = {
 # a noticeable share of work still in flight when the timed run starts and ends.
 FEW_REQUESTS = 100
 # Shapes whose answer is small: the p99 target applies to them at 32 connections.
-SMALL_RESPONSE_SHAPES = {"hello", "users", "json", "form", "haproxy", "conn-per-request"}
+SMALL_RESPONSE_SHAPES = {"hello", "blocking-hello", "users", "json", "form", "haproxy", "conn-per-request"}
 P99_LIMIT_MS = 3.0
 P99_CONNECTIONS = 32
 RSS_LIMIT_MIB = 12.0
@@ -211,6 +212,13 @@ def main():
             targets.append(check("hello: app CPU/request <= 0.5x libfcgi's", cpu, libfcgi_cpu and 0.5 * libfcgi_cpu, "<="))
             rps, libfcgi_rps = ok_value(summary, shape, OURS, "rps"), ok_value(summary, shape, "libfcgi", "rps")
             targets.append(check("hello: req/s >= 1.5x libfcgi's", rps, libfcgi_rps and 1.5 * libfcgi_rps, ">="))
+        elif shape == "blocking-hello":
+            # No target: the cost of Blocking = true, measured against our own hello in this run.
+            hello_cpu = ok_value(summary, "hello", OURS, "app_cpu_us")
+            if cpu is not None and hello_cpu:
+                targets.append({"text": "measured", "met": None, "ours": cpu, "limit": None,
+                                "target": "blocking-hello, the cost of Blocking = true: {:.1f} µs of app CPU per request "
+                                          "against {:.1f} on the I/O thread ({:.2f}x)".format(cpu, hello_cpu, cpu / hello_cpu)})
         else:
             if (shape, "libfcgi") in summary:
                 targets.append(check(f"{shape}: app CPU/request <= libfcgi's", cpu, libfcgi_cpu, "<="))

@@ -8,6 +8,8 @@
 #
 # Shapes (SHAPES, default all, in this order):
 #   hello             GET /hello, "Hello, World!"
+#   blocking-hello    GET /blocking/hello, the same from a Blocking = true handler (ours only): the
+#                     cost of running a handler on the worker pool instead of the I/O thread
 #   users             GET /users/42, a small JSON object
 #   json              POST /json, a 1 KiB JSON order, answered with a JSON summary of it
 #   form              POST /form, 10 urlencoded fields, answered with them as JSON
@@ -65,14 +67,14 @@ libfcgi_threads="${LIBFCGI_THREADS:-64}"
 error_tolerance="${ERROR_TOLERANCE:-0.01}"
 profile="${PROFILE:-}"
 contenders="${CONTENDERS:-ceiling fastcgi-aot go libfcgi php-fpm kestrel}"
-shapes_in="${SHAPES:-hello users json form large upload mem haproxy conn-per-request}"
+shapes_in="${SHAPES:-hello blocking-hello users json form large upload mem haproxy conn-per-request}"
 out="${OUT:-$here/results/latest.json}"
 
 shapes=""
 for s in $shapes_in; do
   case "$s" in
     large) shapes+=" large-64k large-1m" ;;
-    hello|users|json|form|large-64k|large-1m|upload|mem|haproxy|conn-per-request) shapes+=" $s" ;;
+    hello|blocking-hello|users|json|form|large-64k|large-1m|upload|mem|haproxy|conn-per-request) shapes+=" $s" ;;
     *) echo "unknown shape: $s" >&2; exit 2 ;;
   esac
 done
@@ -102,7 +104,8 @@ log() { printf '%s\n' "$*" >&2; }
 supports() {  # $1 = contender, $2 = shape
   case "$1" in
     ceiling) case "$2" in hello|haproxy) return 0 ;; *) return 1 ;; esac ;;
-    *) return 0 ;;
+    fastcgi-aot*) return 0 ;;
+    *) [ "$2" != blocking-hello ] ;;
   esac
 }
 cells=0
@@ -221,7 +224,7 @@ exe_for() {
 shape_front() { case "$1" in haproxy) echo haproxy ;; conn-per-request) echo lighttpd ;; *) echo nginx ;; esac; }
 shape_path() {
   case "$1" in
-    users) echo /users/42 ;; json) echo /json ;; form) echo /form ;; upload) echo /upload ;;
+    blocking-hello) echo /blocking/hello ;; users) echo /users/42 ;; json) echo /json ;; form) echo /form ;; upload) echo /upload ;;
     large-64k) echo /bytes/65536 ;; large-1m) echo /bytes/1048576 ;; *) echo /hello ;;
   esac
 }
@@ -235,12 +238,12 @@ shape_request_body() {  # file and content type of the request body, or nothing
 }
 shape_media_type() {
   case "$1" in
-    hello|mem|haproxy|conn-per-request) echo text/plain ;;
+    hello|blocking-hello|mem|haproxy|conn-per-request) echo text/plain ;;
     large-64k|large-1m) echo application/octet-stream ;;
     *) echo application/json ;;
   esac
 }
-shape_expected() { case "$1" in mem|haproxy|conn-per-request) echo "$work/shapes/expected/hello" ;; *) echo "$work/shapes/expected/$1" ;; esac; }
+shape_expected() { case "$1" in blocking-hello|mem|haproxy|conn-per-request) echo "$work/shapes/expected/hello" ;; *) echo "$work/shapes/expected/$1" ;; esac; }
 shape_connections() { [ "$1" = mem ] && echo "$mem_connections" || echo "$connections"; }
 
 # --- fronts and contenders ------------------------------------------------------------------
