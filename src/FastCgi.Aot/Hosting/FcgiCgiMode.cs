@@ -45,7 +45,7 @@ internal static class FcgiCgiMode
             return WriteError(output, 400, "Bad CONTENT_LENGTH.");
         }
 
-        var spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes));
+        var spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes), new SpoolBudget(options.MaxBodyMemoryBytes));
         var exchange = new FcgiInMemoryExchange(parameters, spool: spool, maxFormFields: options.MaxFormFields);
         if (contentLength > exchange.BodyLimit<TApp>(options.MaxBodyBytes))
         {

@@ -19,8 +19,9 @@ internal sealed class FcgiHostState
         Options = options;
         Workers = new BlockingWorkerPool(options.BlockingThreads, options.BlockingQueueLength, LogError);
         Statistics.Workers = Workers;
-        Spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes));
+        Spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes), new SpoolBudget(options.MaxBodyMemoryBytes));
         Statistics.Spool = Spool.Budget;
+        Statistics.BodyMemory = Spool.MemoryBudget;
     }
 
     public FcgiServerOptions Options { get; }

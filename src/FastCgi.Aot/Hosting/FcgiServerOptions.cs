@@ -118,6 +118,14 @@ public sealed class FcgiServerOptions
     /// <summary>The most bytes all temporary files of the process may hold at once (<c>--max-spool-bytes</c>); past it uploads are refused with 507. 1 GiB by default.</summary>
     public long MaxSpoolBytes { get; set; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// The most bytes all request bodies (and form fields and files) below
+    /// <see cref="SpoolThresholdBytes"/> may hold in memory together (<c>--max-body-memory-bytes</c>);
+    /// past it a body goes to a temporary file however small, so that memory does not grow with
+    /// the number of uploads at once. 8 MiB by default; 0 spools every body.
+    /// </summary>
+    public long MaxBodyMemoryBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>The most fields (and file parts) a form may have (<c>--max-form-fields</c>); past it 413. 1024 by default.</summary>
     public int MaxFormFields { get; set; } = 1024;
 
@@ -172,6 +180,7 @@ public sealed class FcgiServerOptions
         Positive(MaxFormFields, nameof(MaxFormFields));
         ArgumentOutOfRangeException.ThrowIfNegative(SpoolThresholdBytes, nameof(SpoolThresholdBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSpoolBytes, nameof(MaxSpoolBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyMemoryBytes, nameof(MaxBodyMemoryBytes));
         Positive(BlockingQueueLength, nameof(BlockingQueueLength));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
         PositiveTime(IdleTimeout, nameof(IdleTimeout));

@@ -25,6 +25,8 @@ public sealed class FcgiServerStatistics
     /// <summary>The host's spool budget, whose gauge these counters show; set once by the host.</summary>
     internal Internal.SpoolBudget? Spool { get; set; }
 
+    internal Internal.SpoolBudget? BodyMemory { get; set; }
+
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
 
@@ -63,6 +65,9 @@ public sealed class FcgiServerStatistics
 
     /// <summary>Bytes of request bodies (and uploaded files) held in temporary files now (at most <see cref="FcgiServerOptions.MaxSpoolBytes"/>).</summary>
     public long SpooledBytes => Spool?.SpooledBytes ?? 0;
+
+    /// <summary>Bytes of request bodies (and uploaded files) below the spool threshold held in memory now (at most <see cref="FcgiServerOptions.MaxBodyMemoryBytes"/>).</summary>
+    public long BodyMemoryBytes => BodyMemory?.SpooledBytes ?? 0;
 
     /// <summary>Worker threads started for <c>Blocking</c> handlers (at most <see cref="FcgiServerOptions.BlockingThreads"/>).</summary>
     public int BlockingThreads => Workers?.Threads ?? 0;

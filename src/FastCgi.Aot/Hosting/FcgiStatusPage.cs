@@ -108,6 +108,7 @@ internal sealed class FcgiStatusPage
             ("blocking queued", "blocking_queued", s.BlockingQueued),
             ("blocking rejected", "blocking_rejected", s.BlockingRejected),
             ("spooled bytes", "spooled_bytes", s.SpooledBytes),
+            ("body memory bytes", "body_memory_bytes", s.BodyMemoryBytes),
             ("aborted requests", "aborted_requests", s.Aborted),
             ("handler errors", "handler_errors", s.HandlerErrors),
             ("protocol errors", "protocol_errors", s.ProtocolErrors),

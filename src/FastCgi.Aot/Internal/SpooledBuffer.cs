@@ -5,14 +5,17 @@ using System.Threading.Tasks;
 
 namespace FastCgi.Aot.Internal;
 
-/// <summary>How many bytes all temporary files of the process may hold at once (<c>--max-spool-bytes</c>).</summary>
+/// <summary>
+/// How many bytes the process may hold at once in one place: all temporary files
+/// (<c>--max-spool-bytes</c>), or all bodies kept in memory (<c>--max-body-memory-bytes</c>).
+/// </summary>
 internal sealed class SpoolBudget(long maxBytes)
 {
     private long _spooled;
 
     public long MaxBytes { get; } = maxBytes;
 
-    /// <summary>The bytes in temporary files now.</summary>
+    /// <summary>The bytes held now.</summary>
     public long SpooledBytes => Volatile.Read(ref _spooled);
 
     /// <summary>Takes <paramref name="bytes"/> of the budget; false when it is spent.</summary>
@@ -30,12 +33,15 @@ internal sealed class SpoolBudget(long maxBytes)
     public void Release(long bytes) => Interlocked.Add(ref _spooled, -bytes);
 }
 
-/// <summary>Where bytes too large for memory go: the directory, the threshold, and the process's budget.</summary>
-internal sealed class SpoolSettings(string directory, long thresholdBytes, SpoolBudget budget)
+/// <summary>
+/// Where bytes too large for memory go: the directory, the threshold, the process's budget for
+/// temporary files, and its budget for bodies in memory (null: unbounded).
+/// </summary>
+internal sealed class SpoolSettings(string directory, long thresholdBytes, SpoolBudget budget, SpoolBudget? memoryBudget = null)
 {
-    /// <summary>The same directory and budget with another threshold (a form's memory left for its next file).</summary>
+    /// <summary>The same directory and budgets with another threshold (a form's memory left for its next file).</summary>
     public SpoolSettings(SpoolSettings other, long thresholdBytes)
-        : this(other.Directory, thresholdBytes, other.Budget)
+        : this(other.Directory, thresholdBytes, other.Budget, other.MemoryBudget)
     {
     }
 
@@ -46,6 +52,12 @@ internal sealed class SpoolSettings(string directory, long thresholdBytes, Spool
     public long ThresholdBytes { get; } = thresholdBytes;
 
     public SpoolBudget Budget { get; } = budget;
+
+    /// <summary>
+    /// The bytes all bodies below the threshold may hold in memory together (<c>--max-body-memory-bytes</c>):
+    /// past it a body goes to a file however small, so that many uploads at once cost disk, not RAM.
+    /// </summary>
+    public SpoolBudget? MemoryBudget { get; } = memoryBudget;
 
     /// <summary>Never spools: for requests that live in memory only (tests).</summary>
     public static SpoolSettings InMemory { get; } = new(Path.GetTempPath(), long.MaxValue, new SpoolBudget(long.MaxValue));
@@ -69,7 +81,8 @@ internal enum SpoolStatus
 /// request's body, its Filter data, or a file part of a form. Appending never touches the disk:
 /// bytes past the threshold collect in a write buffer, which the caller flushes (on the thread
 /// pool) when <see cref="Append"/> asks, so that memory stays bounded by the threshold plus one
-/// write buffer, whatever the size of the body.
+/// write buffer, whatever the size of the body; and all buffers together stay within the
+/// process's memory budget for bodies, past which a body is spooled however small.
 /// </summary>
 internal sealed class SpooledBuffer
 {
@@ -83,6 +96,7 @@ internal sealed class SpooledBuffer
     private long _fileLength;
     private long _length;
     private long _reserved;
+    private long _memoryReserved;
     private ReadOnlyMemoryStream? _memoryStream;
 
     /// <summary>Every byte appended so far.</summary>
@@ -112,14 +126,17 @@ internal sealed class SpooledBuffer
 
         if (!_spooling)
         {
-            if (_memory.Length + (long)data.Length <= _settings.ThresholdBytes)
+            if (_memory.Length + (long)data.Length <= _settings.ThresholdBytes &&
+                (_settings.MemoryBudget is not { } memory || memory.TryReserve(data.Length)))
             {
+                _memoryReserved += _settings.MemoryBudget is null ? 0 : data.Length;
                 _memory.TryAppend(data, int.MaxValue);
                 _length += data.Length;
                 return SpoolStatus.Ok;
             }
 
-            // Past the threshold: everything goes to a file, the bytes held so far first.
+            // Past the threshold, or the memory for bodies is spent: everything goes to a file,
+            // the bytes held so far first (they leave memory with the next flush).
             if (!_settings.Budget.TryReserve(_memory.Length))
             {
                 return SpoolStatus.SpoolFull;
@@ -127,6 +144,7 @@ internal sealed class SpooledBuffer
 
             _reserved += _memory.Length;
             _spooling = true;
+            ReleaseMemoryBudget();
         }
 
         if (!_settings.Budget.TryReserve(data.Length))
@@ -211,6 +229,17 @@ internal sealed class SpooledBuffer
         {
             _settings.Budget.Release(_reserved);
             _reserved = 0;
+        }
+
+        ReleaseMemoryBudget();
+    }
+
+    private void ReleaseMemoryBudget()
+    {
+        if (_memoryReserved > 0)
+        {
+            _settings.MemoryBudget!.Release(_memoryReserved);
+            _memoryReserved = 0;
         }
     }
 

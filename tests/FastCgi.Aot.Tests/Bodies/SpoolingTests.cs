@@ -79,6 +79,37 @@ public sealed class SpoolingTests
     }
 
     [Fact]
+    public async Task WhileOtherBodiesHoldTheMemoryForBodiesASmallBodyIsSpooled()
+    {
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp, o => o.MaxBodyMemoryBytes = 48 * 1024);
+        using RawFcgiClient holder = server.Connect();
+        using RawFcgiClient client = server.Connect();
+        (System.Threading.ManualResetEventSlim entered, System.Threading.ManualResetEventSlim open) = BodyApplication.GateFor("memory-held");
+
+        // 40 KiB, under the 64 KiB threshold: in memory, and 40 of the 48 KiB for all bodies.
+        holder.SendRequest(1, "POST", "/body/gate?memory-held", Pattern(40 * 1024));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+        Assert.Equal(40 * 1024, server.Instance.Statistics.BodyMemoryBytes);
+
+        // 20 KiB more would pass 48: this body, small as it is, goes to a file.
+        byte[] body = Pattern(20 * 1024);
+        client.SendRequest(1, "POST", "/body", body);
+        CgiResponse spooled = client.ReadUntilEnd(1).Parse();
+        Assert.Equal("yes", spooled.Header("X-Spooled"));
+        Assert.Equal(body, spooled.Body);
+
+        // Once the first request is released its memory is free again, and so is the budget.
+        open.Set();
+        Assert.Equal("40960", holder.ReadUntilEnd(1).Parse().BodyText);
+        TimeoutRaceTests.AssertQuiet(server);
+        Assert.Equal(0, server.Instance.Statistics.BodyMemoryBytes);
+        Assert.Equal(0, server.Instance.Statistics.SpooledBytes);
+        client.SendRequest(2, "POST", "/body", body);
+        Assert.Equal("no", client.ReadUntilEnd(2).Parse().Header("X-Spooled"));
+    }
+
+    [Fact]
     public async Task TheSpanApiOfASpooledBodyPointsToTheStreamApi()
     {
         string temp = TestServer.NewTempDirectory();
