@@ -11,6 +11,12 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private static int s_counter;
 
+    /// <summary>
+    /// Every temporary folder the tests make lives under one folder per test process, removed when
+    /// the process exits, so that tests which keep theirs to the end leave nothing in /tmp.
+    /// </summary>
+    private static readonly string s_root = CreateRoot();
+
     private TestServer(FcgiServerInstance instance, FcgiServerOptions options, string directory, StringWriter log)
     {
         Instance = instance;
@@ -43,9 +49,29 @@ internal sealed class TestServer : IAsyncDisposable
 
     public static string NewTempDirectory()
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"fcgi-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
+        string directory = Path.Combine(s_root, Interlocked.Increment(ref s_counter).ToString(System.Globalization.CultureInfo.InvariantCulture));
         System.IO.Directory.CreateDirectory(directory);
         return directory;
+    }
+
+    private static string CreateRoot()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"fcgi-tests-{Environment.ProcessId}");
+        System.IO.Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        };
+        return root;
     }
 
     public static TestServer Start(Action<FcgiServerOptions>? configure = null) => Start<TestApplication>(configure);
