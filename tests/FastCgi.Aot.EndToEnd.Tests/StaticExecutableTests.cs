@@ -63,7 +63,9 @@ public sealed class StaticExecutableTests(SampleFixture fixture)
     /// <summary>CryptoApp, published once for these tests; the publish must succeed.</summary>
     private PublishResult Crypto()
     {
-        PublishResult result = fixture.PublishOnce("CryptoApp linux-x64", () => PackagedApp.Create(fixture, "CryptoApp", CryptoProgram).Publish(fixture, "linux-x64"));
+        // Under MSBuildTreatWarningsAsErrors, as a strict project builds: glibc's notes about static
+        // linking (libcrypto calls gethostbyname) must not fail the publish.
+        PublishResult result = fixture.PublishOnce("CryptoApp linux-x64", () => PackagedApp.Create(fixture, "CryptoApp", CryptoProgram, "<MSBuildTreatWarningsAsErrors>true</MSBuildTreatWarningsAsErrors>").Publish(fixture, "linux-x64"));
         Assert.True(result.ExitCode == 0, "dotnet publish of CryptoApp failed:\n" + result.Log);
         return result;
     }
@@ -80,6 +82,32 @@ public sealed class StaticExecutableTests(SampleFixture fixture)
 
         // OpenSSL's libcrypto is about 4 MB of the file: it must really be in there.
         Assert.True(elf.Size > 6_000_000, $"CryptoApp is only {elf.Size} bytes: OpenSSL cannot be linked into it");
+
+        // The link ran through the package's wrapper, which drops glibc's expected notes.
+        Assert.DoesNotContain("in statically linked applications requires at runtime", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>The wrapper that drops glibc's notes keeps every other line of the linker and its exit status.</summary>
+    [EndToEndFact]
+    public void A_link_error_still_fails_the_publish_and_names_the_symbol()
+    {
+        PublishResult result = PackagedApp.Create(fixture, "UndefinedSymbolApp", """
+            using System.Runtime.InteropServices;
+            using FastCgi.Aot;
+
+            return FcgiServer.Run(args);
+
+            static class Api
+            {
+                [FcgiRoute("/hello")]
+                public static string Hello() => NoSuchFunction() == 0 ? "zero" : "other";
+
+                [DllImport("libc", EntryPoint = "fcgi_no_such_function")]
+                private static extern int NoSuchFunction();
+            }
+            """).Publish(fixture, "linux-x64");
+        Assert.True(result.ExitCode != 0, "a publish whose link has an undefined symbol succeeded:\n" + result.Log);
+        Assert.Contains("undefined reference to `fcgi_no_such_function'", result.Log, StringComparison.Ordinal);
     }
 
     /// <summary>OpenSSL cannot be built for arm64 on this x64 machine: the build says so instead of making an executable that would crash.</summary>
