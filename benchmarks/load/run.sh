@@ -542,7 +542,8 @@ run_one() {  # $1 = shape, $2 = contender, $3 = round
     [ -n "$app_pid" ] && idle_kib="$(tree_kib "$app_pid" VmRSS)"
     wrk_args=(-t"$wrk_threads" -c"$conns")
     [ -n "$lua" ] && wrk_args+=(-s "$lua")
-    wrk "${wrk_args[@]}" -d"${warmup}s" "$url" > /dev/null
+    # wrk refuses -d0s: WARMUP=0 means no warm-up run.
+    [ "$warmup" != 0 ] && wrk "${wrk_args[@]}" -d"${warmup}s" "$url" > /dev/null
     stem="${profile_dir:-}/$shape.$name"
     [ -n "$profile" ] && [ -n "$app_pid" ] && prof_pid="$(profile_start "$app_pid" "$stem")"
     [ -n "$app_pid" ] && app0="$(tree_cpu_ticks "$app_pid")"
@@ -623,10 +624,10 @@ for name in $contenders; do sizes+="\"$name\": $(stat -c %s "$(exe_for "$name")"
 sizes="${sizes%,}}"
 mkdir -p "$(dirname "$out")"
 versions="nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///')"
-has_front haproxy && versions+="; haproxy $("$haproxy_bin" -v | head -1 | awk '{print $3}')"
-has_front conn-per-request && versions+="; lighttpd $("$lighttpd_bin" -v | head -1 | sed 's/^lighttpd\/\([^ ]*\).*/\1/')"
+has_front haproxy && versions+="; haproxy $("$haproxy_bin" -v | sed -n 1p | awk '{print $3}')"
+has_front conn-per-request && versions+="; lighttpd $("$lighttpd_bin" -v | sed -n 1p | sed 's/^lighttpd\/\([^ ]*\).*/\1/')"
 has_contender go && versions+="; $(go version | awk '{print $3}')"
-has_contender php-fpm && versions+="; $("$php_fpm_bin" -v | head -1 | awk '{print "php-fpm", $2}')"
+has_contender php-fpm && versions+="; $("$php_fpm_bin" -v | sed -n 1p | awk '{print "php-fpm", $2}')"
 has_contender libfcgi && versions+="; libfcgi $(dpkg-query -W -f='${Version}' libfcgi-dev 2>/dev/null || echo '?')"
 versions+="; dotnet $(dotnet --version) ($tfm)"
 python3 "$here/report.py" "$results" "$out" \
