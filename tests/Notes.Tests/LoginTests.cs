@@ -79,6 +79,21 @@ public sealed class LoginTests
     }
 
     [Fact]
+    public async Task ASessionPastItsLifetimeNoLongerOpensTheAdminPages()
+    {
+        // Expiry is stored in whole seconds: 2 s of lifetime, then 3 s of waiting.
+        await using NotesApp app = NotesApp.Start(useCookies: false, withPassword: true, "--session-lifetime", "2");
+        string token = (await app.LogInAsync()).GetSetCookie("notes_session")!.Value;
+
+        FcgiTestResponse fresh = await app.Client.SendAsync(FcgiTestRequest.Get("/admin").WithCookie("notes_session", token));
+        await Task.Delay(System.TimeSpan.FromSeconds(3));
+        FcgiTestResponse stale = await app.Client.SendAsync(FcgiTestRequest.Get("/admin").WithCookie("notes_session", token));
+
+        Assert.Equal(200, fresh.StatusCode);
+        Assert.Equal(303, stale.StatusCode);
+    }
+
+    [Fact]
     public async Task LogoutDeletesTheCookieAndEndsTheSessionInTheDatabase()
     {
         await using NotesApp app = NotesApp.Start(useCookies: true);
