@@ -28,7 +28,11 @@ internal static class NginxUpstream
     /// docs/deployment.md says (a keepalive pool, <c>fastcgi_keep_conn on</c>, bodies up to the app's
     /// default 32 MiB), and returns its port; <paramref name="upstreamHeader"/> adds <see cref="UpstreamHeader"/>.
     /// </summary>
-    internal static async Task<int> StartNginxAsync(ServerSet servers, IReadOnlyList<string> appSockets, bool upstreamHeader)
+    /// <param name="servers">The test's processes and directory.</param>
+    /// <param name="appSockets">The app instances, one upstream server each.</param>
+    /// <param name="upstreamHeader">Whether to add <see cref="UpstreamHeader"/>.</param>
+    /// <param name="clientMaxBodySize">nginx's <c>client_max_body_size</c>: the app's default limit, unless a test uploads more.</param>
+    internal static async Task<int> StartNginxAsync(ServerSet servers, IReadOnlyList<string> appSockets, bool upstreamHeader, string clientMaxBodySize = "32m")
     {
         string nginx = servers.Fixture.Program("nginx");
         int port = ServerSet.FreePort();
@@ -52,7 +56,7 @@ internal static class NginxUpstream
               proxy_temp_path {{temp}}/proxy;
               uwsgi_temp_path {{temp}}/uwsgi;
               scgi_temp_path {{temp}}/scgi;
-              client_max_body_size 32m;
+              client_max_body_size {{clientMaxBodySize}};
               upstream hellofcgi {
             {{upstreamServers}}
                 keepalive 32;

@@ -45,6 +45,9 @@ public sealed partial class SampleFixture : IDisposable
         ("qemu-user", "qemu-aarch64"),
     ];
 
+    /// <summary>The static SQLite library samples/Notes links (Notes.csproj names the same path).</summary>
+    internal const string NotesSqliteLibrary = "/usr/lib/x86_64-linux-gnu/libsqlite3.a";
+
     /// <summary>
     /// The packages the tests need, and what shows each one is there: a program on PATH, or a
     /// file when the name is an absolute path.
@@ -58,6 +61,8 @@ public sealed partial class SampleFixture : IDisposable
         ("spawn-fcgi", "spawn-fcgi"),
         ("haproxy", "haproxy"),
         ("curl", "curl"),
+        // samples/Notes links SQLite's static library into its executable (NotesTests).
+        ("libsqlite3-dev", NotesSqliteLibrary),
         .. NativeAotToolchain,
         .. Arm64Toolchain,
     ];

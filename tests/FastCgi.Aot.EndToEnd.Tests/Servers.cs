@@ -95,7 +95,8 @@ internal sealed class ServerSet : IDisposable
     }
 
     /// <summary>Starts nginx as a FastCGI client of <paramref name="appSocket"/>, configured as docs/deployment.md says.</summary>
-    public Task<int> StartNginxAsync(string appSocket) => NginxUpstream.StartNginxAsync(this, [appSocket], upstreamHeader: false);
+    public Task<int> StartNginxAsync(string appSocket, string clientMaxBodySize = "32m") =>
+        NginxUpstream.StartNginxAsync(this, [appSocket], upstreamHeader: false, clientMaxBodySize);
 
     /// <summary>Starts Apache httpd (event MPM, mod_proxy_fcgi) from a minimal config of its own.</summary>
     public Task<int> StartApacheAsync(string appSocket) =>
