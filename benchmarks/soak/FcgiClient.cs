@@ -197,9 +197,13 @@ internal sealed class FcgiClient : IDisposable
         {
             return _socket.Receive(_header, 0, 1, SocketFlags.None) == 0;
         }
-        catch (SocketException)
+        catch (SocketException exception) when (exception.SocketErrorCode != SocketError.TimedOut)
         {
             return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

@@ -221,7 +221,23 @@ internal sealed class Worker(Settings settings, int index, Totals totals)
             answers[request.Id] = new Answer();
         }
 
-        client.ReadUntilEnded(answers);
+        try
+        {
+            client.ReadUntilEnded(answers);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or InvalidDataException)
+        {
+            // Say what was asked and what came back, so that a hang can be told from a bug of the driver.
+            var what = new StringBuilder();
+            foreach (Request request in batch)
+            {
+                Answer answer = answers[request.Id];
+                what.Append(CultureInfo.InvariantCulture, $" [id {request.Id} {request.Kind} body {request.Body.Length} slow {request.SlowMs}: {answer.Stdout.Length} stdout bytes, {(answer.Ended ? "ended" : "not ended")}]");
+            }
+
+            throw new IOException($"{exception.Message} while waiting for{what} on a {(keepConnection ? "kept" : "new")} connection", exception);
+        }
+
         foreach (Request request in batch)
         {
             Check(request, answers[request.Id]);
