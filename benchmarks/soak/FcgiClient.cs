@@ -64,6 +64,9 @@ internal sealed class FcgiClient : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
+    /// <summary>What failed the last send made from another thread, if anything.</summary>
+    public Exception? SendFailure { get; set; }
+
     /// <summary>The bytes written so far and not sent.</summary>
     public int Pending => (int)_out.Length;
 

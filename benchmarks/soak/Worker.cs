@@ -193,27 +193,41 @@ internal sealed class Worker(Settings settings, int index, Totals totals)
                 offsets[i] = -1;
             }
 
-            if (client.Pending > 256 * 1024)
+        }
+
+        // Sent from another thread while this one reads, as a web server does: the server answers
+        // the first requests of a batch while the bodies of the next still arrive, and waits for
+        // its answers to be read before it reads on (back-pressure), so a client that sent all
+        // before reading would wait for ever on a batch of large bodies.
+        int abortDelay = _random.Next(5, 50);
+        client.SendFailure = null;
+        var sender = new Thread(() =>
+        {
+            try
             {
                 client.Send();
-            }
-        }
-
-        client.Send();
-        if (batch.Exists(r => r.Kind == Kind.AbortWhileRunning))
-        {
-            // Let the handlers start, then abort them mid-sleep.
-            Thread.Sleep(_random.Next(5, 50));
-            foreach (Request request in batch)
-            {
-                if (request.Kind == Kind.AbortWhileRunning)
+                if (batch.Exists(r => r.Kind == Kind.AbortWhileRunning))
                 {
-                    client.Record(FcgiClient.AbortRequest, request.Id, default);
+                    // Let the handlers start, then abort them mid-sleep.
+                    Thread.Sleep(abortDelay);
+                    foreach (Request request in batch)
+                    {
+                        if (request.Kind == Kind.AbortWhileRunning)
+                        {
+                            client.Record(FcgiClient.AbortRequest, request.Id, default);
+                        }
+                    }
+
+                    client.Send();
                 }
             }
-
-            client.Send();
-        }
+            catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+            {
+                client.SendFailure = exception;
+            }
+        })
+        { IsBackground = true, Name = $"soak sender {index}" };
+        sender.Start();
 
         var answers = new Dictionary<ushort, Answer>();
         foreach (Request request in batch)
@@ -224,9 +238,16 @@ internal sealed class Worker(Settings settings, int index, Totals totals)
         try
         {
             client.ReadUntilEnded(answers);
+            sender.Join();
+            if (client.SendFailure is { } failure)
+            {
+                throw new IOException($"sending failed: {failure.Message}", failure);
+            }
         }
         catch (Exception exception) when (exception is IOException or SocketException or InvalidDataException)
         {
+            client.Dispose();
+            sender.Join();
             // Say what was asked and what came back, so that a hang can be told from a bug of the driver.
             var what = new StringBuilder();
             foreach (Request request in batch)
