@@ -74,6 +74,13 @@ internal static class Program
         Sample end = Take(settings, (int)Stopwatch.GetElapsedTime(start).TotalSeconds, totals);
         Console.WriteLine("after the last worker stopped:");
         Print(end, header: false);
+        if (settings.IdleSeconds > 0)
+        {
+            // What an idle server lets go of: the trims that run every 30 s see a quiet period.
+            Thread.Sleep(settings.IdleSeconds * 1000);
+            Console.WriteLine($"after {settings.IdleSeconds} s idle:");
+            Print(Take(settings, (int)Stopwatch.GetElapsedTime(start).TotalSeconds, totals), header: false);
+        }
 
         Console.WriteLine();
         Console.WriteLine($"requests {totals.Requests}, echoes checked {totals.Echoes} ({totals.EchoBytes / (1024 * 1024)} MiB), slow {totals.Slow}, " +
@@ -207,7 +214,7 @@ internal static class Program
 /// <summary>The driver's settings, from its command line.</summary>
 internal sealed class Settings
 {
-    public const string Usage = "usage: FastCgi.Aot.Soak --socket PATH --pid PID [--seconds 600] [--workers 16] [--sample 30] [--max-body 1000000] [--status-path /status] [--seed 1]";
+    public const string Usage = "usage: FastCgi.Aot.Soak --socket PATH --pid PID [--seconds 600] [--workers 16] [--sample 30] [--max-body 1000000] [--idle 0] [--status-path /status] [--seed 1]";
 
     public string Socket { get; private set; } = "";
 
@@ -222,6 +229,9 @@ internal sealed class Settings
     public int MaxBody { get; private set; } = 1_000_000;
 
     public string? StatusPath { get; private set; } = "/status";
+
+    /// <summary>Seconds to wait once the workers stopped before a last sample; 0 for none.</summary>
+    public int IdleSeconds { get; private set; }
 
     public int Seed { get; private set; } = 1;
 
@@ -241,6 +251,7 @@ internal sealed class Settings
                 case "--max-body": settings.MaxBody = Number(args[i], value); break;
                 case "--status-path": settings.StatusPath = value.Length == 0 ? null : value; break;
                 case "--seed": settings.Seed = Number(args[i], value); break;
+                case "--idle": settings.IdleSeconds = Number(args[i], value, min: 0); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
 
@@ -255,10 +266,10 @@ internal sealed class Settings
         return settings;
     }
 
-    private static int Number(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number > 0
+    private static int Number(string name, string value, int min = 1) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number >= min
             ? number
-            : throw new ArgumentException($"{name} needs a whole number above 0, not '{value}'");
+            : throw new ArgumentException($"{name} needs a whole number from {min}, not '{value}'");
 }
 
 /// <summary>What all workers did, counted as they go.</summary>

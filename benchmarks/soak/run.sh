@@ -8,7 +8,8 @@
 #   benchmarks/soak/run.sh 600 16 --max-pooled-buffer-bytes 0   # then options for the server
 #
 # Settings (environment): SAMPLE=30 (s between samples) MAX_BODY=1000000 (largest echoed body,
-# bytes) SEED=1 BUILD_DIR=dir (publish there and reuse it on the next run; default: a temp dir)
+# bytes) IDLE=65 (s to wait after the run for a last sample: what an idle server lets go of)
+# SEED=1 BUILD_DIR=dir (publish there and reuse it on the next run; default: a temp dir)
 # OUT=file (also write the driver's output there)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +21,7 @@ shift $(( $# > 2 ? 2 : $# ))
 sample="${SAMPLE:-30}"
 max_body="${MAX_BODY:-1000000}"
 seed="${SEED:-1}"
+idle="${IDLE:-65}"
 
 work="$(mktemp -d /tmp/fcgi-soak.XXXXXX)"
 build="${BUILD_DIR:-$work/build}"
@@ -52,7 +54,7 @@ for _ in $(seq 100); do [[ -S "$socket" ]] && break; sleep 0.1; done
 
 status=0
 dotnet "$build/driver/FastCgi.Aot.Soak.dll" --socket "$socket" --pid "$server_pid" --seconds "$seconds" \
-  --workers "$workers" --sample "$sample" --max-body "$max_body" --seed "$seed" | tee "${OUT:-/dev/null}" || status=$?
+  --workers "$workers" --sample "$sample" --max-body "$max_body" --idle "$idle" --seed "$seed" | tee "${OUT:-/dev/null}" || status=$?
 
 if [[ -s "$work/server.log" ]]; then
   echo
