@@ -44,6 +44,9 @@ public sealed class FcgiCommandLine
                                          (default 1073741824)
           --max-body-memory-bytes N      bytes all bodies below the threshold may hold in memory
                                          at once; past it bodies go to files (default 8388608)
+          --max-pooled-buffer-bytes N    bytes of large body and response buffers kept for reuse
+                                         once their requests ended; past it they go to the GC, and
+                                         unused ones after 30 s (default 4194304; 0 = keep none)
           --max-form-fields N            fields and file parts of one form, past it 413 (default 1024)
           --idle-timeout SECONDS         close a connection idle this long (default 120)
           --read-timeout SECONDS         close a connection stalled mid-request this long (default 30)
@@ -103,6 +106,7 @@ public sealed class FcgiCommandLine
         ["--temp-dir"] = new(TakesValue: true, static (o, _, value) => o.TempDirectory = value),
         ["--max-spool-bytes"] = new(TakesValue: true, static (o, name, value) => o.MaxSpoolBytes = ParseBytes(name, value!)),
         ["--max-body-memory-bytes"] = new(TakesValue: true, static (o, name, value) => o.MaxBodyMemoryBytes = ParseBytes(name, value!)),
+        ["--max-pooled-buffer-bytes"] = new(TakesValue: true, static (o, name, value) => o.MaxPooledBufferBytes = ParseBytes(name, value!)),
         ["--max-form-fields"] = new(TakesValue: true, static (o, name, value) => o.MaxFormFields = ParseCount(name, value!)),
         ["--blocking-threads"] = new(TakesValue: true, static (o, name, value) => o.BlockingThreads = ParseCount(name, value!, max: 4096)),
         ["--blocking-queue"] = new(TakesValue: true, static (o, name, value) => o.BlockingQueueLength = ParseCount(name, value!)),

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using FastCgi.Aot.Connections;
+using FastCgi.Aot.Internal;
 using FastCgi.Aot.Transport;
 
 namespace FastCgi.Aot.Hosting;
@@ -13,7 +14,8 @@ namespace FastCgi.Aot.Hosting;
 internal sealed class FcgiHost<TApp> : FcgiServerInstance
     where TApp : IFcgiApplication
 {
-    // How often the request-context pool shrinks to what the traffic of the last period needed.
+    // How often the request-context pool shrinks to what the traffic of the last period needed,
+    // and the large-buffer pool lets go of the buffers that period did not use.
     private const long PoolTrimPeriodMilliseconds = 30_000;
 
     private readonly FcgiHostState _state;
@@ -214,6 +216,7 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
                     if (Environment.TickCount64 >= nextTrim)
                     {
                         _state.Pool.Trim();
+                        LargeBufferPool.Shared.Trim();
                         nextTrim = Environment.TickCount64 + PoolTrimPeriodMilliseconds;
                     }
                 }

@@ -22,6 +22,8 @@ internal sealed class FcgiHostState
         Spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes), new SpoolBudget(options.MaxBodyMemoryBytes));
         Statistics.Spool = Spool.Budget;
         Statistics.BodyMemory = Spool.MemoryBudget;
+        Statistics.Pool = Pool;
+        LargeBufferPool.Shared.MaxBytes = options.MaxPooledBufferBytes;
     }
 
     public FcgiServerOptions Options { get; }

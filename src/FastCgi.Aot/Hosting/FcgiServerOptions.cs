@@ -126,6 +126,17 @@ public sealed class FcgiServerOptions
     /// </summary>
     public long MaxBodyMemoryBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>The default of <see cref="MaxPooledBufferBytes"/>: 4 MiB.</summary>
+    internal const long DefaultMaxPooledBufferBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The most bytes of large buffers (past 16 KiB: bodies and responses that grew) the process
+    /// keeps for reuse once their requests ended (<c>--max-pooled-buffer-bytes</c>); a buffer
+    /// returned past it goes to the GC, and buffers unused for 30 s are let go. The budget is the
+    /// process's, as the pool is: the last server started sets it. 4 MiB by default; 0 keeps none.
+    /// </summary>
+    public long MaxPooledBufferBytes { get; set; } = DefaultMaxPooledBufferBytes;
+
     /// <summary>The most fields (and file parts) a form may have (<c>--max-form-fields</c>); past it 413. 1024 by default.</summary>
     public int MaxFormFields { get; set; } = 1024;
 
@@ -181,6 +192,7 @@ public sealed class FcgiServerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(SpoolThresholdBytes, nameof(SpoolThresholdBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxSpoolBytes, nameof(MaxSpoolBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyMemoryBytes, nameof(MaxBodyMemoryBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxPooledBufferBytes, nameof(MaxPooledBufferBytes));
         Positive(BlockingQueueLength, nameof(BlockingQueueLength));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxBodyBytes, nameof(MaxBodyBytes));
         PositiveTime(IdleTimeout, nameof(IdleTimeout));

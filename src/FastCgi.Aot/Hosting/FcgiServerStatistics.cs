@@ -27,6 +27,9 @@ public sealed class FcgiServerStatistics
 
     internal Internal.SpoolBudget? BodyMemory { get; set; }
 
+    /// <summary>The host's request-context pool, whose size these counters show; set once by the host.</summary>
+    internal Connections.RequestContextPool? Pool { get; set; }
+
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
 
@@ -68,6 +71,15 @@ public sealed class FcgiServerStatistics
 
     /// <summary>Bytes of request bodies (and uploaded files) below the spool threshold held in memory now (at most <see cref="FcgiServerOptions.MaxBodyMemoryBytes"/>).</summary>
     public long BodyMemoryBytes => BodyMemory?.SpooledBytes ?? 0;
+
+    /// <summary>Request contexts (each with its small buffers) kept for reuse now: at most 256, trimmed every 30 s to what the busiest moment of the last period needed.</summary>
+    public int PooledRequestContexts => Pool?.Count ?? 0;
+
+    /// <summary>
+    /// Bytes of large body and response buffers the process keeps for reuse now (at most
+    /// <see cref="FcgiServerOptions.MaxPooledBufferBytes"/>; the pool is the process's, shared by its servers).
+    /// </summary>
+    public long PooledBufferBytes => Internal.LargeBufferPool.Shared.PooledBytes;
 
     /// <summary>Worker threads started for <c>Blocking</c> handlers (at most <see cref="FcgiServerOptions.BlockingThreads"/>).</summary>
     public int BlockingThreads => Workers?.Threads ?? 0;

@@ -109,6 +109,8 @@ internal sealed class FcgiStatusPage
             ("blocking rejected", "blocking_rejected", s.BlockingRejected),
             ("spooled bytes", "spooled_bytes", s.SpooledBytes),
             ("body memory bytes", "body_memory_bytes", s.BodyMemoryBytes),
+            ("pooled request contexts", "pooled_request_contexts", s.PooledRequestContexts),
+            ("pooled buffer bytes", "pooled_buffer_bytes", s.PooledBufferBytes),
             ("aborted requests", "aborted_requests", s.Aborted),
             ("handler errors", "handler_errors", s.HandlerErrors),
             ("protocol errors", "protocol_errors", s.ProtocolErrors),

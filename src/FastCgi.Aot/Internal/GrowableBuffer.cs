@@ -4,10 +4,12 @@ using System.Buffers;
 namespace FastCgi.Aot.Internal;
 
 /// <summary>
-/// A byte buffer rented from <see cref="ArrayPool{T}.Shared"/> that grows by doubling up to a
-/// caller's limit. A pooled request keeps a small buffer between requests, so steady-state
-/// requests rent nothing; a buffer that grew past <see cref="RetainedCapacity"/> goes back to
-/// the pool when the request ends, so one large request does not pin memory for ever.
+/// A byte buffer that grows by doubling up to a caller's limit: up to <see cref="RetainedCapacity"/>
+/// in arrays of <see cref="ArrayPool{T}.Shared"/>, past it in arrays of
+/// <see cref="LargeBufferPool.Shared"/>, whose bytes are bounded. A pooled request keeps a small
+/// buffer between requests, so steady-state requests rent nothing; a buffer that grew past
+/// <see cref="RetainedCapacity"/> goes back when the request ends, so one large request does not
+/// pin memory for ever.
 /// </summary>
 internal struct GrowableBuffer
 {
@@ -88,7 +90,7 @@ internal struct GrowableBuffer
         _length = 0;
         if (_array.Length > RetainedCapacity)
         {
-            ArrayPool<byte>.Shared.Return(_array);
+            Return(_array);
             _array = [];
         }
     }
@@ -99,7 +101,7 @@ internal struct GrowableBuffer
         _length = 0;
         if (_array.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_array);
+            Return(_array);
             _array = [];
         }
     }
@@ -112,13 +114,25 @@ internal struct GrowableBuffer
         }
 
         int size = Math.Max(Math.Max(required, 256), (int)Math.Min((long)_array.Length * 2, Array.MaxLength));
-        byte[] next = ArrayPool<byte>.Shared.Rent(size);
+        byte[] next = size > RetainedCapacity ? LargeBufferPool.Shared.Rent(size) : ArrayPool<byte>.Shared.Rent(size);
         _array.AsSpan(0, _length).CopyTo(next);
         if (_array.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_array);
+            Return(_array);
         }
 
         _array = next;
+    }
+
+    private static void Return(byte[] array)
+    {
+        if (array.Length > RetainedCapacity)
+        {
+            LargeBufferPool.Shared.Return(array);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 }
