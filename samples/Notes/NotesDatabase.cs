@@ -229,7 +229,7 @@ internal static class NotesDatabase
         command.Parameters.AddWithValue("$id", id);
         using SqliteDataReader reader = command.ExecuteReader();
         return reader.Read()
-            ? new StoredFile(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), (uint)reader.GetInt64(4))
+            ? ReadFile(reader)
             : null;
     }
 
@@ -242,7 +242,7 @@ internal static class NotesDatabase
         var files = new List<StoredFile>();
         while (reader.Read())
         {
-            files.Add(new StoredFile(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), (uint)reader.GetInt64(4)));
+            files.Add(ReadFile(reader));
         }
 
         return files;
@@ -288,6 +288,10 @@ internal static class NotesDatabase
 
     private static Note ReadNote(SqliteDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+
+    /// <summary>A row of <c>SELECT id, name, content_type, length, crc32 FROM files</c>.</summary>
+    private static StoredFile ReadFile(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), (uint)reader.GetInt64(4));
 
     /// <summary>
     /// Points SQLitePCLRaw at the library named "sqlite3", once. Microsoft.Data.Sqlite.Core
