@@ -43,6 +43,7 @@
 # TFM=net10.0 (default: FcgiTargetFramework from Directory.Build.props, for ours and Kestrel alike)
 # BUILD_DIR=dir (keep the builds there and reuse them on the next run; default: a fresh temp dir)
 # ERROR_TOLERANCE=0.01 (socket errors above this fraction of requests fail a cell; any non-2xx does)
+# APP_ARGS="--max-body-memory-bytes 4194304" (more options for ours, to try a setting under load)
 #
 # Profiling: PROFILE=strace or PROFILE=perf runs one round of the selected shapes and contenders
 # and wraps the app's process tree during the timed run only: `strace -c -f` (system calls
@@ -65,6 +66,7 @@ port="${PORT:-8089}"
 php_children="${PHP_CHILDREN:-32}"
 libfcgi_threads="${LIBFCGI_THREADS:-64}"
 error_tolerance="${ERROR_TOLERANCE:-0.01}"
+app_args="${APP_ARGS:-}"
 profile="${PROFILE:-}"
 contenders="${CONTENDERS:-ceiling fastcgi-aot go libfcgi php-fpm kestrel}"
 shapes_in="${SHAPES:-hello blocking-hello users json form large upload mem haproxy conn-per-request}"
@@ -392,8 +394,8 @@ front_command() {  # $1 = front; one word a line
 
 app_command() {  # $1 = contender; one word a line
   case "$1" in
-    fastcgi-aot) printf '%s\n' "$(exe_for "$1")" --socket "$sock" --socket-mode 0666 ;;
-    fastcgi-aot-sockets) printf '%s\n' "$(exe_for "$1")" --socket "$sock" --socket-mode 0666 --io-engine sockets ;;
+    fastcgi-aot) printf '%s\n' "$(exe_for "$1")" --socket "$sock" --socket-mode 0666 $app_args ;;
+    fastcgi-aot-sockets) printf '%s\n' "$(exe_for "$1")" --socket "$sock" --socket-mode 0666 --io-engine sockets $app_args ;;
     go) printf '%s\n' "$(exe_for go)" "$sock" ;;
     libfcgi) printf '%s\n' "$(exe_for libfcgi)" "$sock" "$libfcgi_threads" ;;
     php-fpm) printf '%s\n' "$php_fpm_bin" --nodaemonize --allow-to-run-as-root --fpm-config "$work/php-fpm.conf" ;;

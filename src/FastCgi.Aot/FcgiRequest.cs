@@ -279,15 +279,18 @@ public sealed class FcgiRequest
     {
         _spool = spool;
         _maxFormFields = maxFormFields;
-        _body.Begin(spool);
         _data.Begin(spool);
         if (formReader is not null && formReader.TryBegin(_form ??= new FcgiForm(), GetParam("CONTENT_TYPE"u8), spool, maxFormFields, out bool malformed))
         {
+            _body.Begin(spool);
             _formReader = formReader;
             _formState = FormState.Streaming;
             return !malformed;
         }
 
+        // The web server announces the body's length (nginx, Apache and lighttpd read the whole
+        // body first): memory or a file is decided once, and a body in memory gets one buffer.
+        _body.Begin(spool, ContentLength ?? -1);
         return true;
     }
 

@@ -43,10 +43,12 @@ public sealed class FcgiCommandLine
           --max-spool-bytes N            bytes all those files may hold at once; past it 507
                                          (default 1073741824)
           --max-body-memory-bytes N      bytes all bodies below the threshold may hold in memory
-                                         at once; past it bodies go to files (default 8388608)
-          --max-pooled-buffer-bytes N    bytes of large body and response buffers kept for reuse
-                                         once their requests ended; past it they go to the GC, and
-                                         unused ones after 30 s (default 4194304; 0 = keep none)
+                                         at once; past it bodies go to files; their buffers are
+                                         kept for reuse up to as much (default 8388608)
+          --max-pooled-buffer-bytes N    bytes of other large buffers (responses that grew) kept
+                                         for reuse once their requests ended; past it they go to
+                                         the GC, and unused ones after 30 s (default 4194304;
+                                         0 = keep none)
           --max-form-fields N            fields and file parts of one form, past it 413 (default 1024)
           --idle-timeout SECONDS         close a connection idle this long (default 120)
           --read-timeout SECONDS         close a connection stalled mid-request this long (default 30)

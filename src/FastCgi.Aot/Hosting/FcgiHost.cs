@@ -217,6 +217,7 @@ internal sealed class FcgiHost<TApp> : FcgiServerInstance
                     {
                         _state.Pool.Trim();
                         LargeBufferPool.Shared.Trim();
+                        _state.BodyBuffers.Trim();
                         nextTrim = Environment.TickCount64 + PoolTrimPeriodMilliseconds;
                     }
                 }

@@ -19,10 +19,12 @@ internal sealed class FcgiHostState
         Options = options;
         Workers = new BlockingWorkerPool(options.BlockingThreads, options.BlockingQueueLength, LogError);
         Statistics.Workers = Workers;
-        Spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes), new SpoolBudget(options.MaxBodyMemoryBytes));
+        BodyBuffers = new LargeBufferPool(options.MaxBodyMemoryBytes);
+        Spool = new SpoolSettings(options.TempDirectory ?? Path.GetTempPath(), options.SpoolThresholdBytes, new SpoolBudget(options.MaxSpoolBytes), new SpoolBudget(options.MaxBodyMemoryBytes), BodyBuffers);
         Statistics.Spool = Spool.Budget;
         Statistics.BodyMemory = Spool.MemoryBudget;
         Statistics.Pool = Pool;
+        Statistics.BodyBuffers = BodyBuffers;
         LargeBufferPool.Shared.MaxBytes = options.MaxPooledBufferBytes;
     }
 
@@ -30,6 +32,13 @@ internal sealed class FcgiHostState
 
     /// <summary>The worker threads of <c>Blocking</c> handlers; no thread starts until one is needed.</summary>
     public BlockingWorkerPool Workers { get; }
+
+    /// <summary>
+    /// The large arrays of this server's request bodies, kept for reuse up to the body memory
+    /// budget (<c>--max-body-memory-bytes</c>), which bounds the bodies in memory at once, so
+    /// that the arrays of as many bodies as it lets in are reused; trimmed by the host's timer.
+    /// </summary>
+    public LargeBufferPool BodyBuffers { get; }
 
     /// <summary>Where request bodies past the threshold go, and the process's budget for them.</summary>
     public SpoolSettings Spool { get; }

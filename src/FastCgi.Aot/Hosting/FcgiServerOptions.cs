@@ -122,7 +122,8 @@ public sealed class FcgiServerOptions
     /// The most bytes all request bodies (and form fields and files) below
     /// <see cref="SpoolThresholdBytes"/> may hold in memory together (<c>--max-body-memory-bytes</c>);
     /// past it a body goes to a temporary file however small, so that memory does not grow with
-    /// the number of uploads at once. 8 MiB by default; 0 spools every body.
+    /// the number of uploads at once. 8 MiB by default; 0 spools every body. The buffers of the
+    /// bodies in memory are kept for reuse up to as many bytes, in a pool of this server's.
     /// </summary>
     public long MaxBodyMemoryBytes { get; set; } = 8 * 1024 * 1024;
 
@@ -130,8 +131,9 @@ public sealed class FcgiServerOptions
     internal const long DefaultMaxPooledBufferBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// The most bytes of large buffers (past 16 KiB: bodies and responses that grew) the process
-    /// keeps for reuse once their requests ended (<c>--max-pooled-buffer-bytes</c>); a buffer
+    /// The most bytes of large buffers (past 16 KiB: responses that grew; bodies have their own
+    /// pool, within <see cref="MaxBodyMemoryBytes"/>) the process keeps for reuse once their
+    /// requests ended (<c>--max-pooled-buffer-bytes</c>); a buffer
     /// returned past it goes to the GC, and buffers unused for 30 s are let go. The budget is the
     /// process's, as the pool is: the last server started sets it. 4 MiB by default; 0 keeps none.
     /// </summary>

@@ -30,6 +30,8 @@ public sealed class FcgiServerStatistics
     /// <summary>The host's request-context pool, whose size these counters show; set once by the host.</summary>
     internal Connections.RequestContextPool? Pool { get; set; }
 
+    internal Internal.LargeBufferPool? BodyBuffers { get; set; }
+
     /// <summary>Connections accepted since start.</summary>
     public long AcceptedConnections => Volatile.Read(ref _acceptedConnections);
 
@@ -76,10 +78,12 @@ public sealed class FcgiServerStatistics
     public int PooledRequestContexts => Pool?.Count ?? 0;
 
     /// <summary>
-    /// Bytes of large body and response buffers the process keeps for reuse now (at most
-    /// <see cref="FcgiServerOptions.MaxPooledBufferBytes"/>; the pool is the process's, shared by its servers).
+    /// Bytes of large buffers kept for reuse now: those of request bodies (at most
+    /// <see cref="FcgiServerOptions.MaxBodyMemoryBytes"/>, this server's) and the rest, responses
+    /// that grew among them (at most <see cref="FcgiServerOptions.MaxPooledBufferBytes"/>, in a
+    /// pool of the process, shared by its servers).
     /// </summary>
-    public long PooledBufferBytes => Internal.LargeBufferPool.Shared.PooledBytes;
+    public long PooledBufferBytes => (BodyBuffers?.PooledBytes ?? 0) + Internal.LargeBufferPool.Shared.PooledBytes;
 
     /// <summary>Worker threads started for <c>Blocking</c> handlers (at most <see cref="FcgiServerOptions.BlockingThreads"/>).</summary>
     public int BlockingThreads => Workers?.Threads ?? 0;

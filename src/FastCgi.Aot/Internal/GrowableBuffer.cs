@@ -6,7 +6,7 @@ namespace FastCgi.Aot.Internal;
 /// <summary>
 /// A byte buffer that grows by doubling up to a caller's limit: up to <see cref="RetainedCapacity"/>
 /// in arrays of <see cref="ArrayPool{T}.Shared"/>, past it in arrays of
-/// <see cref="LargeBufferPool.Shared"/>, whose bytes are bounded. A pooled request keeps a small
+/// a <see cref="LargeBufferPool"/> (<see cref="Pool"/>), whose bytes are bounded. A pooled request keeps a small
 /// buffer between requests, so steady-state requests rent nothing; a buffer that grew past
 /// <see cref="RetainedCapacity"/> goes back when the request ends, so one large request does not
 /// pin memory for ever.
@@ -17,6 +17,7 @@ internal struct GrowableBuffer
 
     private byte[] _array;
     private int _length;
+    private LargeBufferPool? _pool;
 
     public GrowableBuffer()
     {
@@ -25,6 +26,17 @@ internal struct GrowableBuffer
     }
 
     public readonly int Length => _length;
+
+    /// <summary>
+    /// Where arrays past <see cref="RetainedCapacity"/> come from and go back to; null for
+    /// <see cref="LargeBufferPool.Shared"/>. Request bodies use the pool bounded by their own
+    /// memory budget, so that the arrays of the bodies that budget allows at once are reused.
+    /// </summary>
+    public LargeBufferPool? Pool
+    {
+        readonly get => _pool;
+        set => _pool = value;
+    }
 
     public readonly ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _length);
 
@@ -84,6 +96,12 @@ internal struct GrowableBuffer
         _length = length;
     }
 
+    /// <summary>Makes room for <paramref name="capacity"/> bytes in all at once (a length known in advance), instead of doubling towards it.</summary>
+    public void Reserve(int capacity) => EnsureCapacity(capacity);
+
+    /// <summary>Forgets the content and keeps the array, however large: the same request writes on (a streamed response's next piece).</summary>
+    public void Clear() => _length = 0;
+
     /// <summary>Forgets the content; keeps a small array for the next request, returns a large one.</summary>
     public void Reset()
     {
@@ -114,7 +132,7 @@ internal struct GrowableBuffer
         }
 
         int size = Math.Max(Math.Max(required, 256), (int)Math.Min((long)_array.Length * 2, Array.MaxLength));
-        byte[] next = size > RetainedCapacity ? LargeBufferPool.Shared.Rent(size) : ArrayPool<byte>.Shared.Rent(size);
+        byte[] next = size > RetainedCapacity ? (_pool ?? LargeBufferPool.Shared).Rent(size) : ArrayPool<byte>.Shared.Rent(size);
         _array.AsSpan(0, _length).CopyTo(next);
         if (_array.Length > 0)
         {
@@ -124,11 +142,11 @@ internal struct GrowableBuffer
         _array = next;
     }
 
-    private static void Return(byte[] array)
+    private readonly void Return(byte[] array)
     {
         if (array.Length > RetainedCapacity)
         {
-            LargeBufferPool.Shared.Return(array);
+            (_pool ?? LargeBufferPool.Shared).Return(array);
         }
         else
         {

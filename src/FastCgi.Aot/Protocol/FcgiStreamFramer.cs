@@ -260,10 +260,14 @@ internal struct FcgiStreamFramer
         _buffer.Advance(FcgiRecordWriter.WriteEndRequest(record, _requestId, appStatus, protocolStatus));
     }
 
-    /// <summary>Forgets everything framed: it was sent. The stream goes on with the next record (no gap).</summary>
+    /// <summary>
+    /// Forgets everything framed: it was sent. The stream goes on with the next record (no gap),
+    /// in the same array: a streamed body's pieces reuse it, and <see cref="Reset"/> or
+    /// <see cref="Release"/> at the request's end gives a large one back.
+    /// </summary>
     public void Consume()
     {
-        _buffer.Reset();
+        _buffer.Clear();
         _front = 0;
         _open = -1;
         _content = 0;
