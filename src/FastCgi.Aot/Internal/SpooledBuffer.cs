@@ -98,6 +98,9 @@ internal sealed class SpooledBuffer
     /// <summary>The write buffer's size: bytes past the threshold are written in pieces this large.</summary>
     public const int WriteChunk = 64 * 1024;
 
+    // A piece and one more record's content (at most 65,535 bytes) after it, rounded up.
+    private const int WriteBufferCapacity = 2 * WriteChunk;
+
     private GrowableBuffer _memory = new();
     private SpoolSettings _settings = SpoolSettings.InMemory;
     private SpoolFile? _file;
@@ -109,6 +112,9 @@ internal sealed class SpooledBuffer
     private long _expected;
     private bool _toFile;
     private ReadOnlyMemoryStream? _memoryStream;
+
+    /// <summary>What the buffer in memory holds on to (the body, or the write buffer of a spooled one), for tests.</summary>
+    internal int BufferCapacity => _memory.Capacity;
 
     /// <summary>Every byte appended so far.</summary>
     public long Length => _length;
@@ -181,6 +187,14 @@ internal sealed class SpooledBuffer
             _reserved += _memory.Length;
             _spooling = true;
             ReleaseMemoryBudget();
+            if (_memory.Capacity < WriteBufferCapacity)
+            {
+                // The write buffer: one array for the whole body, of the size it needs at once
+                // (a piece, plus the record that fills it), rather than grown piece by piece. It
+                // is not a body in memory, so it comes from the process's pool, not the bodies'.
+                _memory.Pool = null;
+                _memory.Reserve(WriteBufferCapacity);
+            }
         }
 
         if (!_settings.Budget.TryReserve(data.Length))

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading.Tasks;
 using FastCgi.Aot.Internal;
 using FastCgi.Aot.Tests.Hosting;
 
@@ -118,33 +119,71 @@ public sealed class SpooledBufferTests
     }
 
     [Fact]
-    public void TheWriteBufferOfASpooledBodyIsOneArrayReusedPieceAfterPiece()
+    public void TheWriteBufferOfASpooledBodyIsOneArrayReusedPieceAfterPieceAndNotABodysBuffer()
     {
         (SpoolSettings settings, _, LargeBufferPool pool) = Settings(threshold: 0);
         var buffer = new SpooledBuffer();
 
         buffer.Begin(settings, expectedLength: 1024 * KiB);
-        long? pooledAfterFirstPiece = null;
         for (int i = 0; i < 64; i++)
         {
             if (buffer.Append(new byte[16 * KiB]) == SpoolStatus.FlushNeeded)
             {
                 buffer.Flush();
-                pooledAfterFirstPiece ??= pool.PooledBytes;
             }
 
-            // Once the buffer reached a piece's size, no array comes from the pool or goes back to it.
-            if (pooledAfterFirstPiece is long pooled)
+            // Taken whole with the first bytes (a piece and one more record), never grown.
+            Assert.Equal(128 * KiB, buffer.BufferCapacity);
+        }
+
+        buffer.Flush();
+        Assert.True(buffer.IsSpooled);
+        Assert.Equal(1024 * KiB, buffer.Length);
+        buffer.Reset();
+
+        // It went back to the process's pool: the bodies' pool keeps the buffers of bodies in memory.
+        Assert.Equal(0, pool.PooledBytes);
+        Assert.Equal(0, pool.Dropped);
+    }
+
+    [Fact]
+    public async Task ASpooledBodyReadsBackWholeThroughTheReadAheadInSmallAndLargeReadsAndAfterSeeks()
+    {
+        (SpoolSettings settings, _, _) = Settings(threshold: 0);
+        var buffer = new SpooledBuffer();
+        byte[] body = new byte[300_001];
+        new Random(3).NextBytes(body);
+        buffer.Begin(settings, expectedLength: body.Length);
+        for (int offset = 0; offset < body.Length; offset += 32 * KiB)
+        {
+            if (buffer.Append(body.AsSpan(offset, Math.Min(32 * KiB, body.Length - offset))) == SpoolStatus.FlushNeeded)
             {
-                Assert.Equal(pooled, pool.PooledBytes);
+                buffer.Flush();
             }
         }
 
-        Assert.True(buffer.IsSpooled);
-        Assert.Equal(1024 * KiB, buffer.Length);
-        Assert.Equal(32 * KiB, pooledAfterFirstPiece);
-        buffer.Reset();
-        Assert.Equal((32 + 64) * KiB, pool.PooledBytes);
-        Assert.Equal(0, pool.Dropped);
+        buffer.Flush();
+        await using Stream stream = buffer.OpenStream();
+        byte[] copy = new byte[body.Length];
+        int position = 0;
+        int[] sizes = [7000, 1, 100_000, 16 * KiB, 64 * KiB, 3];
+        for (int i = 0; position < body.Length; i++)
+        {
+            int read = await stream.ReadAsync(copy.AsMemory(position, Math.Min(sizes[i % sizes.Length], body.Length - position)));
+            Assert.True(read > 0);
+            position += read;
+        }
+
+        Assert.Equal(0, await stream.ReadAsync(new byte[10]));
+        Assert.Equal(body, copy);
+
+        // Back into the bytes read ahead, and before them.
+        foreach (long target in new long[] { body.Length - 10, 5, 200_000 })
+        {
+            stream.Position = target;
+            byte[] piece = new byte[10];
+            Assert.Equal(10, await stream.ReadAsync(piece));
+            Assert.Equal(body.AsSpan((int)target, 10).ToArray(), piece);
+        }
     }
 }
