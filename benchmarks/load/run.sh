@@ -636,7 +636,7 @@ python3 "$here/report.py" "$results" "$out" \
   --sizes "$sizes" \
   --machine "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" \
   --command "benchmarks/load/run.sh" \
-  --settings "rounds=$rounds duration=${duration}s warmup=${warmup}s connections=$connections mem_connections=$mem_connections upstream_keepalive=$keepalive wrk_threads=$wrk_threads php_children=$php_children libfcgi_threads=$libfcgi_threads${profile:+ profile=$profile}" \
+  --settings "rounds=$rounds duration=${duration}s warmup=${warmup}s connections=$connections mem_connections=$mem_connections upstream_keepalive=$keepalive wrk_threads=$wrk_threads php_children=$php_children libfcgi_threads=$libfcgi_threads${profile:+ profile=$profile}${app_args:+ app_args=\"$app_args\"}" \
   --versions "$versions"
 elapsed=$(( $(date +%s) - started_at ))
 log "took $((elapsed / 60)) min $((elapsed % 60)) s (estimated $((estimate_s / 60)) min $((estimate_s % 60)) s);" \

@@ -71,7 +71,11 @@ public sealed class FcgiServerOptions
     /// <summary>How long a stopping server waits for requests in flight (<c>--shutdown-timeout</c>).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The size of each connection's receive buffer.</summary>
+    /// <summary>
+    /// The size of each connection's receive buffer (16 KiB). While a body streams in (a receive
+    /// fills the buffer), the connection reads 64 KiB at a time, and goes back to this size when
+    /// the stream dries up.
+    /// </summary>
     public int ReceiveBufferSize { get; set; } = 16 * 1024;
 
     /// <summary>The body a response buffers before it streams; a smaller response goes out whole with a Content-Length.</summary>

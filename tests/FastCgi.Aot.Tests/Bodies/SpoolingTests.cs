@@ -112,6 +112,27 @@ public sealed class SpoolingTests
     }
 
     [Fact]
+    public async Task LargeAndSmallBodiesAlternateOnOneConnectionAcrossTheReceiveBufferSizes()
+    {
+        // A large body fills the 16 KiB receive buffer and the connection reads 64 KiB at a time;
+        // a small request after it goes back to 16 KiB. Records cross the buffer's edges in both
+        // sizes, and a request's records follow a large body's in the same receive.
+        string temp = TestServer.NewTempDirectory();
+        await using TestServer server = Start(temp);
+        using RawFcgiClient client = server.Connect();
+        ushort id = 1;
+        foreach (int length in new[] { 300_001, 10, 1024 * 1024 + 3, 0, 70_000, 17 })
+        {
+            byte[] body = Pattern(length);
+            client.SendRequest(id, "POST", "/body", body);
+            CgiResponse response = client.ReadUntilEnd(id).Parse();
+            Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Header("X-Length"));
+            Assert.True(body.AsSpan().SequenceEqual(response.Body), $"the body of {length} bytes came back changed");
+            id++;
+        }
+    }
+
+    [Fact]
     public async Task TheSpanApiOfASpooledBodyPointsToTheStreamApi()
     {
         string temp = TestServer.NewTempDirectory();
