@@ -438,9 +438,17 @@ tree_kib() {  # $1 = root pid, $2 = VmRSS | VmHWM; summed over the tree
 }
 
 stop_pid() {
-  local pid="$1"
+  local pid="$1" stat
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    # An app started through startwait is not our child: once it exits it stays a zombie until
+    # the system's init reaps it, which in some containers takes over a second. Exited is enough.
+    stat="$(cat /proc/"$pid"/stat 2>/dev/null)" || return 0
+    stat="${stat##*) }"
+    [ "${stat%% *}" = Z ] && return 0
+    sleep 0.05
+  done
   kill -KILL "$pid" 2>/dev/null || true
 }
 
@@ -583,33 +591,42 @@ run_one() {  # $1 = shape, $2 = contender, $3 = round
   stop_pid "$front_pid"
   running=()
 
-  STATUS="$status" python3 - "$results" <<PY
-import json, os, sys
-requests = int("${requests:-0}" or 0)
-tck = $clk_tck
-def per_request(ticks):
-    return ticks / tck * 1e6 / requests if requests else None
-app = "$name" != "ceiling"
-row = {
-    "shape": "$shape", "contender": "$name", "round": $round, "status": os.environ["STATUS"],
-    "front": "$front", "connections": $conns, "profiled": "$profile" or None,
-    "requests": requests, "rps": float("${rps:-0}" or 0),
-    "p50_us": float("${p50:-0}" or 0), "p99_us": float("${p99:-0}" or 0),
-    "app_cpu_us": per_request($app1 - $app0) if app else None,
-    "front_cpu_us": per_request($front1 - $front0),
-    "idle_rss_kib": $idle_kib if app else None,
-    "peak_rss_kib": $peak_kib if app else None,
-    "non2xx": int("${non2xx:-0}"), "socket_errors": int("${sockerr:-0}"),
-    "start_us": int("$start_us"),
-}
-with open(sys.argv[1], "a") as f:
-    f.write(json.dumps(row) + "\n")
-r = row
-figure = lambda v, f: "-" if v is None else f % v
-print(f"  {r['shape']} {r['contender']}: {r['status']}; {r['rps']:.0f} req/s, p99 {r['p99_us'] / 1000:.2f} ms,"
-      f" app {figure(r['app_cpu_us'], '%.1f')} us/req, {r['front']} {figure(r['front_cpu_us'], '%.1f')} us/req,"
-      f" peak {figure(r['peak_rss_kib'] and r['peak_rss_kib'] / 1024, '%.1f')} MiB, errors {r['non2xx'] + r['socket_errors']}", file=sys.stderr)
-PY
+  # One JSON row per cell, and a line on the terminal. awk, not python: python's start costs
+  # a third of a second here, which over a whole matrix is a minute.
+  STATUS="$status" awk -v shape="$shape" -v name="$name" -v round="$round" -v front="$front" \
+    -v conns="$conns" -v profiled="$profile" -v requests="${requests:-0}" -v rps="${rps:-0}" \
+    -v p50="${p50:-0}" -v p99="${p99:-0}" -v app_ticks="$((app1 - app0))" -v front_ticks="$((front1 - front0))" \
+    -v idle_kib="$idle_kib" -v peak_kib="$peak_kib" -v non2xx="${non2xx:-0}" -v sockerr="${sockerr:-0}" \
+    -v start_us="$start_us" -v tck="$clk_tck" -v results="$results" '
+    function str(v,   out, i, c) {
+      out = ""
+      for (i = 1; i <= length(v); i++) {
+        c = substr(v, i, 1)
+        out = out (c == "\\" || c == "\"" ? "\\" c : c < " " ? " " : c)
+      }
+      return "\"" out "\""
+    }
+    function num(v) { return sprintf("%.6g", v + 0) }
+    function per_request(ticks) { return requests + 0 > 0 ? ticks / tck * 1e6 / requests : "" }
+    function opt(v, f) { return v == "" ? "-" : sprintf(f, v) }
+    BEGIN {
+      app = name != "ceiling"
+      status = ENVIRON["STATUS"]
+      app_cpu = app ? per_request(app_ticks) : ""
+      front_cpu = per_request(front_ticks)
+      row = "{\"shape\": " str(shape) ", \"contender\": " str(name) ", \"round\": " round \
+        ", \"status\": " str(status) ", \"front\": " str(front) ", \"connections\": " conns \
+        ", \"profiled\": " (profiled == "" ? "null" : str(profiled)) \
+        ", \"requests\": " (requests + 0) ", \"rps\": " num(rps) ", \"p50_us\": " num(p50) ", \"p99_us\": " num(p99) \
+        ", \"app_cpu_us\": " (app_cpu == "" ? "null" : num(app_cpu)) \
+        ", \"front_cpu_us\": " (front_cpu == "" ? "null" : num(front_cpu)) \
+        ", \"idle_rss_kib\": " (app ? idle_kib + 0 : "null") ", \"peak_rss_kib\": " (app ? peak_kib + 0 : "null") \
+        ", \"non2xx\": " (non2xx + 0) ", \"socket_errors\": " (sockerr + 0) ", \"start_us\": " (start_us + 0) "}"
+      print row >> results
+      printf "  %s %s: %s; %.0f req/s, p99 %.2f ms, app %s us/req, %s %s us/req, peak %s MiB, errors %d\n", \
+        shape, name, status, rps, p99 / 1000, opt(app_cpu, "%.1f"), front, opt(front_cpu, "%.1f"), \
+        (app && peak_kib + 0 > 0 ? sprintf("%.1f", peak_kib / 1024) : "-"), non2xx + sockerr > "/dev/stderr"
+    }'
 }
 
 for round in $(seq "$rounds"); do
