@@ -195,6 +195,9 @@ else
   fi
   if has_contender fastcgi-aot || has_contender fastcgi-aot-sockets; then
     log "building: FastCgi.Aot.LoadApp ($tfm, NativeAOT)..."
+    # The link of an earlier build counts as up to date whatever StripSymbols says: link afresh,
+    # or a profiling build comes out stripped (or a normal one with symbols).
+    rm -rf "$repo/benchmarks/FastCgi.Aot.LoadApp/obj/Release/$tfm/linux-x64/native"
     dotnet publish "$loadapp" "${publish_args[@]}" -o "$bin/fastcgi-aot"
   fi
   if has_contender kestrel; then
