@@ -195,10 +195,13 @@ else
   fi
   if has_contender fastcgi-aot || has_contender fastcgi-aot-sockets; then
     log "building: FastCgi.Aot.LoadApp ($tfm, NativeAOT)..."
-    # The link of an earlier build counts as up to date whatever StripSymbols says: link afresh,
-    # or a profiling build comes out stripped (or a normal one with symbols).
-    rm -rf "$repo/benchmarks/FastCgi.Aot.LoadApp/obj/Release/$tfm/linux-x64/native"
+    # The link of an earlier build counts as up to date whatever StripSymbols says: after a build
+    # of the other flavour, link afresh, or a profiling build comes out stripped (or a normal one
+    # with symbols).
+    native="$repo/benchmarks/FastCgi.Aot.LoadApp/obj/Release/$tfm/linux-x64/native"
+    [ "$(cat "$native.flavour" 2>/dev/null)" = "$flavour" ] || rm -rf "$native"
     dotnet publish "$loadapp" "${publish_args[@]}" -o "$bin/fastcgi-aot"
+    echo "$flavour" > "$native.flavour"
   fi
   if has_contender kestrel; then
     log "building: Kestrel minimal API ($tfm, NativeAOT)..."
@@ -417,12 +420,17 @@ tree_pids() {  # $1 = root pid; the root and all its descendants
   echo "${pids[@]}"
 }
 
+proc_stat() {  # $1 = pid; the fields of /proc/<pid>/stat after "pid (comm) ", state first; fails when gone
+  local stat
+  stat="$(cat /proc/"$1"/stat 2>/dev/null)" || return 1
+  printf '%s\n' "${stat##*) }"
+}
+
 tree_cpu_ticks() {  # utime+stime of the tree, plus children it already reaped
   local total=0
   for p in $(tree_pids "$1"); do
     local stat
-    stat="$(cat /proc/"$p"/stat 2>/dev/null)" || continue
-    stat="${stat##*) }"
+    stat="$(proc_stat "$p")" || continue
     read -r -a f <<<"$stat"
     # after "pid (comm) ": f[0] is state (field 3); utime..cstime are fields 14..17.
     total=$((total + f[11] + f[12] + f[13] + f[14]))
@@ -447,8 +455,7 @@ stop_pid() {
     kill -0 "$pid" 2>/dev/null || return 0
     # An app started through startwait is not our child: once it exits it stays a zombie until
     # the system's init reaps it, which in some containers takes over a second. Exited is enough.
-    stat="$(cat /proc/"$pid"/stat 2>/dev/null)" || return 0
-    stat="${stat##*) }"
+    stat="$(proc_stat "$pid")" || return 0
     [ "${stat%% *}" = Z ] && return 0
     sleep 0.05
   done

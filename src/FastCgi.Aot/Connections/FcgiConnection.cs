@@ -27,6 +27,9 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
     // is not one we answer in full (FastCGI 1.0 §4.1 lets us answer only the names we know).
     private const int MaxManagementContent = 4096;
 
+    /// <summary>The receive buffer while a body streams in: a record's worth (65,535 bytes and a header, rounded up).</summary>
+    internal const int LargeReceiveBufferSize = 64 * 1024;
+
     private readonly FcgiHostState _host;
     private readonly FcgiServerOptions _options;
     private readonly ConnectionTransport _transport;
@@ -34,11 +37,7 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
     private readonly RequestTable<TApp> _requests;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _overloaded;
-    /// <summary>The receive buffer while a body streams in: a record's worth (65,535 bytes and a header, rounded up).</summary>
-    internal const int LargeReceiveBufferSize = 64 * 1024;
-
     private byte[]? _receiveBuffer;
-    private bool _largeReceive;
     private FcgiRecordReader _reader;
     private GrowableBuffer _management = new();
     private long _lastActivity;
@@ -129,12 +128,13 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
     private void ResizeReceiveBuffer(int received)
     {
         byte[] buffer = _receiveBuffer!;
+        bool large = buffer.Length >= LargeReceiveBufferSize;
         int size;
-        if (!_largeReceive && received == buffer.Length && buffer.Length < LargeReceiveBufferSize)
+        if (!large && received == buffer.Length)
         {
             size = LargeReceiveBufferSize;
         }
-        else if (_largeReceive && received < _options.ReceiveBufferSize)
+        else if (large && received < _options.ReceiveBufferSize && _options.ReceiveBufferSize < LargeReceiveBufferSize)
         {
             size = _options.ReceiveBufferSize;
         }
@@ -144,7 +144,6 @@ internal sealed class FcgiConnection<TApp> : IFcgiConnection
         }
 
         _receiveBuffer = ArrayPool<byte>.Shared.Rent(size);
-        _largeReceive = size == LargeReceiveBufferSize;
         ArrayPool<byte>.Shared.Return(buffer);
     }
 
